@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from governance.demo import DOMAIN, LOGINS, default_password_refused, seed_organisation
+from governance.seeding import run_app_seeders
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo council, with one login per role. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if default_password_refused():
+            raise CommandError(
+                "DEBUG is off: set DEMO_PASSWORD to a password of your own before seeding."
+            )
+        people = seed_organisation(
+            password=settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET
+        )
+        for line in run_app_seeders():
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Demo council ready: {len(people)} logins."))
+        for login in LOGINS:
+            self.stdout.write(f"  {login}@{DOMAIN}")

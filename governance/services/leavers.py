@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from governance.models import User
+from governance.services.events import event_record
+
+
+def staff_record_leaver(
+    *, person: User, actor: User | None, now: datetime.datetime | None = None
+) -> bool:
+    """Record that a person has reached their leaving date (ORG-3); False if already done."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if person.leaver_recorded_at is not None or person.leaving_date is None:
+            return False
+        if person.leaving_date > timezone.localdate(now):
+            return False
+        person.leaver_recorded_at = now
+        person.save(update_fields=["leaver_recorded_at"])
+        event_record(
+            actor=actor,
+            action="staff.left",
+            subject=person,
+            summary=f"{person.full_name} left on {date_format(person.leaving_date)}",
+            data={"leaving_date": person.leaving_date.isoformat()},
+            now=now,
+        )
+    return True
+
+
+def record_due_leavers(*, now: datetime.datetime | None = None) -> int:
+    """Record everyone whose leaving date has come; safe to run any number of times."""
+    now = now or timezone.now()
+    due = User.objects.filter(
+        leaver_recorded_at__isnull=True, leaving_date__lte=timezone.localdate(now)
+    ).values_list("pk", flat=True)
+    return sum(staff_record_leaver(person=User(pk=pk), actor=None, now=now) for pk in list(due))

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from governance.models import Event, Notification, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    key: str,
+    subject: str,
+    body: str,
+    url: str = "",
+    event: Event | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Tell people about something, in the portal now and by email after commit.
+
+    Call inside the transaction that makes the change. A person who already holds a
+    notification with this key is not told again.
+    """
+    people = {person.pk: person for person in recipients if person is not None}
+    rows = [
+        Notification(
+            recipient=person,
+            key=key,
+            event=event,
+            subject=subject,
+            body=body,
+            url=url,
+            created_at=now or timezone.now(),
+        )
+        for person in people.values()
+        if person.is_active and not person.has_left
+    ]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    transaction.on_commit(enqueue_delivery)
+
+
+def enqueue_delivery() -> None:
+    """Ask a worker to send pending email now; the beat sweep catches up if this fails."""
+    from governance.tasks import deliver_pending_notifications
+
+    try:
+        deliver_pending_notifications.apply_async(retry=False)
+    except Exception:  # the broker being down must not undo or fail the user's change
+        logger.warning("Could not reach the broker; the scheduled sweep will send the email.")
+
+
+def _message(notification: Notification) -> EmailMessage:
+    recipient = notification.recipient
+    lines = [f"Dear {recipient.full_name},", "", notification.body.strip(), ""]
+    if notification.url:
+        lines += [f"Open it in the portal: {notification.absolute_url}", ""]
+    lines += [
+        "--",
+        f"{settings.COUNCIL_NAME}: {settings.SERVICE_NAME}",
+        f"Everything waiting for you is on your tasks page: {settings.SITE_URL}/",
+    ]
+    return EmailMessage(
+        subject=f"[{settings.SERVICE_NAME}] {notification.subject}",
+        body="\n".join(lines),
+        to=[recipient.email],
+    )
+
+
+def notifications_deliver_pending(*, batch_size: int = 50) -> int:
+    """Send every notification not yet emailed; return how many went out.
+
+    Each batch is locked with SKIP LOCKED, so two workers never send the same one.
+    """
+    sent = 0
+    failed: set[int] = set()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .exclude(pk__in=failed)
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                return sent
+            for notification in batch:
+                try:
+                    _message(notification).send()
+                except Exception as error:  # a mail server fault: try again on the next sweep
+                    failed.add(notification.pk)
+                    Notification.objects.filter(pk=notification.pk).update(
+                        attempts=F("attempts") + 1, last_error=str(error)[:2000]
+                    )
+                    continue
+                Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
+                sent += 1

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Field, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance import roles
+from governance.celery import app as celery_app
+from governance.decorators import allowed_if
+from governance.forms import PresetForm, ProfileForm, StaffImportForm
+from governance.http import AuthenticatedRequest
+from governance.models import PolicyProfile, Preset, ServiceArea, StaffImport, User
+from governance.navigation import sections_for
+from governance.presets import PRESETS, PROFILE_FIELDS
+from governance.services.profile import profile_apply_preset, profile_get, profile_update
+from governance.services.staff_import import ImportRejected, import_staff
+from governance.todo import todos_for
+
+PAGE_SIZE = 50
+
+
+def can_view_organisation(user: User) -> bool:
+    return (
+        roles.is_administrator(user)
+        or roles.is_hr(user)
+        or roles.is_communications(user)
+        or roles.is_auditor(user)
+    )
+
+
+def can_view_profile(user: User) -> bool:
+    return can_view_organisation(user) or roles.is_policy_owner(user) or roles.is_legal(user)
+
+
+@require_GET
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    todos = todos_for(request.user)
+    grouped = [
+        (section, list(items))
+        for section, items in itertools.groupby(
+            sorted(todos, key=lambda todo: todo.section), key=lambda todo: todo.section
+        )
+    ]
+    return render(
+        request,
+        "governance/home.html",
+        {
+            "todo_count": len(todos),
+            "todo_sections": grouped,
+            "notifications": request.user.notifications.all()[:5],
+            "role_labels": roles.role_labels(request.user),
+            "role_summaries": roles.ROLE_SUMMARIES,
+            "sections": sections_for(request.user),
+        },
+    )
+
+
+@require_GET
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(request.user.notifications.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/notifications.html", {"page": page})
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/accessibility.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return False
+    return True
+
+
+def _broker_ok() -> bool:
+    url = celery_app.conf.broker_url or ""
+    if url.startswith("filesystem"):
+        return Path(settings.CELERY_BROKER_FOLDER).is_dir()
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+    except Exception:
+        return False
+    return True
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {
+        "database": "ok" if _database_ok() else "down",
+        "broker": "ok" if _broker_ok() else "down",
+    }
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )
+
+
+@allowed_if(can_view_organisation)
+@require_GET
+def organisation(request: AuthenticatedRequest) -> HttpResponse:
+    areas = ServiceArea.objects.select_related("head").annotate(
+        staff_count=Count("staff", filter=Q(staff__leaver_recorded_at__isnull=True))
+    )
+    return render(
+        request,
+        "governance/organisation.html",
+        {
+            "areas": areas,
+            "imports": StaffImport.objects.select_related("imported_by")[:5],
+            "can_import": roles.is_administrator(request.user),
+        },
+    )
+
+
+@allowed_if(can_view_organisation)
+@require_GET
+def service_area_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(ServiceArea.objects.select_related("head"), code=code)
+    staff = area.staff.select_related("line_manager").order_by("full_name")
+    page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/service_area.html", {"area": area, "page": page})
+
+
+@allowed_if(roles.is_administrator)
+@require_http_methods(["GET", "POST"])
+def staff_import(request: AuthenticatedRequest) -> HttpResponse:
+    problems = None
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_staff(
+                data=upload.read(),
+                filename=upload.name,
+                actor=request.user,
+                complete_feed=form.cleaned_data["complete_feed"],
+            )
+        except ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            assert report.record is not None
+            messages.success(request, "The staff list was imported.")
+            return redirect("staff_import_detail", pk=report.record.pk)
+    return render(request, "governance/staff_import.html", {"form": form, "problems": problems})
+
+
+@allowed_if(can_view_organisation)
+@require_GET
+def staff_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(StaffImport.objects.select_related("imported_by"), pk=pk)
+    return render(request, "governance/staff_import_detail.html", {"record": record})
+
+
+@allowed_if(can_view_profile)
+@require_GET
+def policy_profile(request: AuthenticatedRequest) -> HttpResponse:
+    profile = profile_get()
+    sources = PRESETS.get(profile.preset, {})
+    rows = []
+    for name in PROFILE_FIELDS:
+        field = PolicyProfile._meta.get_field(name)
+        assert isinstance(field, Field)
+        value = getattr(profile, name)
+        source = sources[name].source if name in sources else "Adjusted by an administrator"
+        rows.append((capfirst(str(field.verbose_name)), value, source, name))
+    return render(
+        request,
+        "governance/policy_profile.html",
+        {
+            "profile": profile,
+            "rows": rows,
+            "can_change": roles.is_administrator(request.user),
+            "presets": [(key, Preset(key).label) for key in PRESETS],
+        },
+    )
+
+
+@allowed_if(roles.is_administrator)
+@require_http_methods(["GET", "POST"])
+def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
+    profile = profile_get()
+    initial = {"preset": profile.preset} if profile.preset in PRESETS else {}
+    form = PresetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        profile = profile_apply_preset(actor=request.user, preset=form.cleaned_data["preset"])
+        messages.success(request, f"The portal now applies {profile.get_preset_display()}'s rules.")
+        return redirect("policy_profile")
+    return render(request, "governance/policy_profile_preset.html", {"form": form})
+
+
+@allowed_if(roles.is_administrator)
+@require_http_methods(["GET", "POST"])
+def policy_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
+    profile = profile_get()
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        profile_update(actor=request.user, values=values, reason=form.cleaned_data["reason"])
+        messages.success(request, "The policy profile was saved.")
+        return redirect("policy_profile")
+    return render(request, "governance/policy_profile_edit.html", {"form": form})
+
+
+@require_GET
+def email_managed_by_hr(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "governance/email_managed_by_hr.html")
