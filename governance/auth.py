@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.internal.stagekit import clear_login
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from governance.roles import requires_mfa
 
@@ -24,6 +30,36 @@ class StaffAuthenticationBackend(AuthenticationBackend):
 class PortalAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        # Password or Microsoft sign-in alike: after their leaving date, people see why.
+        if getattr(user, "has_left", False):
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up a first authenticator straight after signing in needs no second password.
+
+        Communications, HR and administrators are sent to set one up as soon as they sign in;
+        asking for the password they typed seconds ago would only get in their way. Every
+        other sensitive change (turning it off, new recovery codes) still asks.
+        """
+        request = context.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.path == reverse("mfa_activate_totp")
+            and not Authenticator.objects.filter(user=request.user).exists()
+            and _signed_in_within(request, account_settings.REAUTHENTICATION_TIMEOUT)
+        ):
+            return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
+
+
+def _signed_in_within(request: HttpRequest, seconds: int) -> bool:
+    records = get_authentication_records(request, request.user)
+    return any(time.time() - record.get("at", 0) < seconds for record in records)
 
 
 class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):

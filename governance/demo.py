@@ -162,6 +162,9 @@ def seed_organisation(*, password: str, totp_secret: str) -> list[User]:
     return logins
 
 
-def default_password_refused() -> bool:
-    """The laptop default password must never guard a production portal."""
-    return not settings.DEBUG and settings.DEMO_PASSWORD == settings.DEMO_PASSWORD_DEFAULT
+def default_secrets_refused() -> bool:
+    """The laptop defaults (password and TOTP secret) must never guard a production portal."""
+    return not settings.DEBUG and (
+        settings.DEMO_PASSWORD == settings.DEMO_PASSWORD_DEFAULT
+        or settings.DEMO_TOTP_SECRET == settings.DEMO_TOTP_SECRET_DEFAULT
+    )

@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.microsoft",
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
@@ -199,6 +198,8 @@ if (_tenant := _entra["MICROSOFT_TENANT_ID"]) and _tenant.lower() in {
 ENTRA_ENABLED = all(_entra.values())
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
 if ENTRA_ENABLED:
+    # Only installed when configured: unconfigured, its sign-in URL would fail.
+    INSTALLED_APPS.append("allauth.socialaccount.providers.microsoft")
     SOCIALACCOUNT_PROVIDERS["microsoft"] = {
         "TENANT": _entra["MICROSOFT_TENANT_ID"],
         "APPS": [
@@ -230,7 +231,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -345,4 +346,5 @@ LOGGING = {
 # default password when DEBUG is off.
 DEMO_PASSWORD_DEFAULT = "demo-portal-2026"  # noqa: S105 - documented laptop default
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
-DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+DEMO_TOTP_SECRET_DEFAULT = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - laptop default
+DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", DEMO_TOTP_SECRET_DEFAULT)

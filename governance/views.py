@@ -144,7 +144,9 @@ def service_area_detail(request: AuthenticatedRequest, code: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def staff_import(request: AuthenticatedRequest) -> HttpResponse:
     problems = None
-    form = StaffImportForm(request.POST or None, request.FILES or None)
+    form = StaffImportForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -199,7 +201,7 @@ def policy_profile(request: AuthenticatedRequest) -> HttpResponse:
 def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_get()
     initial = {"preset": profile.preset} if profile.preset in PRESETS else {}
-    form = PresetForm(request.POST or None, initial=initial)
+    form = PresetForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         profile = profile_apply_preset(actor=request.user, preset=form.cleaned_data["preset"])
         messages.success(request, f"The portal now applies {profile.get_preset_display()}'s rules.")
@@ -211,7 +213,7 @@ def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_get()
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
         profile_update(actor=request.user, values=values, reason=form.cleaned_data["reason"])

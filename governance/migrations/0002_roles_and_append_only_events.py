@@ -28,12 +28,12 @@ def create_groups(apps, schema_editor):
 def protect_events(apps, schema_editor):
     # On PostgreSQL the database itself refuses to change or remove an event row.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
 
 
 def unprotect_events(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_SQL)
+        schema_editor.execute(DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):

@@ -4,8 +4,8 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from governance.formatting import long_date
 from governance.models import User
 from governance.services.events import event_record
 
@@ -27,7 +27,7 @@ def staff_record_leaver(
             actor=actor,
             action="staff.left",
             subject=person,
-            summary=f"{person.full_name} left on {date_format(person.leaving_date)}",
+            summary=f"{person.full_name} left on {long_date(person.leaving_date)}",
             data={"leaving_date": person.leaving_date.isoformat()},
             now=now,
         )

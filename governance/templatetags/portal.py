@@ -4,7 +4,8 @@ import datetime
 from typing import Any
 
 from django import forms, template
-from django.utils import timezone
+
+from governance.formatting import date_and_time, long_date
 
 register = template.Library()
 
@@ -35,20 +36,9 @@ def business_case_label(key: str) -> str:
 
 @register.filter
 def when(value: datetime.datetime | None) -> str:
-    """GOV.UK style date and time in the council's time zone: 21 November 2026 at 2:05pm."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
+    return date_and_time(value) if value is not None else ""
 
 
 @register.filter
 def day(value: datetime.date | datetime.datetime | None) -> str:
-    """GOV.UK style date: 21 November 2026."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return f"{value.day} {value:%B %Y}"
+    return long_date(value) if value is not None else ""

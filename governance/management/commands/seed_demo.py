@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.demo import DOMAIN, LOGINS, default_password_refused, seed_organisation
+from governance.demo import DOMAIN, LOGINS, default_secrets_refused, seed_organisation
 from governance.seeding import run_app_seeders
 
 
@@ -11,9 +11,10 @@ class Command(BaseCommand):
     help = "Create or refresh the demo council, with one login per role. Safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if default_password_refused():
+        if default_secrets_refused():
             raise CommandError(
-                "DEBUG is off: set DEMO_PASSWORD to a password of your own before seeding."
+                "DEBUG is off: set DEMO_PASSWORD and DEMO_TOTP_SECRET to values of your own "
+                "before seeding."
             )
         people = seed_organisation(
             password=settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import datetime
+import smtplib
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from governance.celery import app as celery_app
+from governance.models import Notification, ServiceArea, User
+from governance.services.events import event_record
+from governance.services.notifications import notifications_deliver_pending, notify
+from governance.tasks import deliver_pending_notifications
+
+
+def tell(people: list[User], key: str = "thing:1:happened", **extra: Any) -> None:
+    notify(
+        recipients=people,
+        key=key,
+        subject="A request needs your decision",
+        body="Riya Patel asked for a Facebook page.",
+        url="/requests/1/",
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_notification_is_emailed_after_the_change_commits(
+    requester: User, line_manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        tell([line_manager])
+        assert mail.outbox == []
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["manager@council.example"]
+    assert message.subject == "[Social media governance] A request needs your decision"
+    assert "Dear Sam Okafor," in message.body
+    assert "Open it in the portal: https://portal.example/requests/1/" in message.body
+    assert Notification.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_change_tells_nobody(
+    line_manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    class Undo(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Undo),
+        transaction.atomic(),
+    ):
+        tell([line_manager])
+        raise Undo
+
+    assert Notification.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_same_event_told_twice_sends_one_mail_per_person(
+    line_manager: User, head_of_service: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        tell([line_manager, head_of_service, line_manager])
+    with django_capture_on_commit_callbacks(execute=True):
+        tell([line_manager, head_of_service])
+    deliver_pending_notifications()
+    notifications_deliver_pending()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "head@council.example",
+        "manager@council.example",
+    ]
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_leavers_are_not_told(line_manager: User, django_capture_on_commit_callbacks: Any) -> None:
+    line_manager.leaving_date = datetime.date(2020, 1, 31)
+    line_manager.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tell([line_manager])
+
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_mail_is_sent_after_the_broker_comes_back(
+    line_manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    celery_app.conf.task_always_eager = False
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            tell([line_manager])
+    finally:
+        celery_app.conf.broker_url = previous
+        celery_app.conf.task_always_eager = True
+
+    assert mail.outbox == []
+    assert Notification.objects.get().sent_at is None
+
+    # The beat schedule runs the sweep every minute once the broker is back.
+    assert deliver_pending_notifications() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_mail_server_fault_is_retried_on_the_next_sweep(
+    line_manager: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tell([line_manager])
+
+    def refuse(*args: Any, **kwargs: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    assert notifications_deliver_pending() == 0
+    failed = Notification.objects.get()
+    assert (failed.attempts, failed.sent_at) == (1, None)
+    assert "Connection unexpectedly closed" in failed.last_error
+
+    monkeypatch.undo()
+    assert notifications_deliver_pending() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_notification_can_point_at_the_event_that_caused_it(
+    requester: User, line_manager: User, leisure: ServiceArea
+) -> None:
+    event = event_record(actor=requester, action="test.done", subject=leisure, summary="Done")
+
+    tell([line_manager], event=event)
+
+    assert Notification.objects.get().event == event
+
+
+@pytest.mark.django_db
+def test_notifications_page_lists_only_my_notifications(
+    requester: User, line_manager: User, client_for: Any
+) -> None:
+    tell([line_manager], key="a")
+    notify(recipients=[requester], key="b", subject="Secret to Riya", body="x")
+
+    page = client_for(line_manager).get("/notifications/").content.decode()
+
+    assert "A request needs your decision" in page
+    assert "Secret to Riya" not in page
