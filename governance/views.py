@@ -89,7 +89,7 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    url = celery_app.conf.broker_url or ""
+    url = celery_app.conf.broker_write_url or celery_app.conf.broker_url or ""
     if url.startswith("filesystem"):
         return Path(settings.CELERY_BROKER_FOLDER).is_dir()
     try:

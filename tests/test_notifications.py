@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from governance.celery import app as celery_app
 from governance.models import Notification, ServiceArea, User
 from governance.services.events import event_record
 from governance.services.notifications import notifications_deliver_pending, notify
 from governance.tasks import deliver_pending_notifications
+from tests.brokers import broker_down
 
 
 def tell(people: list[User], key: str = "thing:1:happened", **extra: Any) -> None:
@@ -95,15 +95,8 @@ def test_leavers_are_not_told(line_manager: User, django_capture_on_commit_callb
 def test_mail_is_sent_after_the_broker_comes_back(
     line_manager: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    celery_app.conf.task_always_eager = False
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            tell([line_manager])
-    finally:
-        celery_app.conf.broker_url = previous
-        celery_app.conf.task_always_eager = True
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        tell([line_manager])
 
     assert mail.outbox == []
     assert Notification.objects.get().sent_at is None

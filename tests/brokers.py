@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from governance.celery import app as celery_app
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@contextmanager
+def broker_down() -> Iterator[None]:
+    """Point Celery at a broker that refuses connections, and stop running tasks inline."""
+    keys = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager")
+    previous = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(
+        broker_url=DEAD_BROKER,
+        broker_read_url=DEAD_BROKER,
+        broker_write_url=DEAD_BROKER,
+        task_always_eager=False,
+    )
+    try:
+        yield
+    finally:
+        celery_app.conf.update(previous)

@@ -1,0 +1,247 @@
+"""Every URL of the project, tried as every member of the cast.
+
+The matrix below declares what each person gets from each page. A URL added to the project
+without a row here fails ``test_every_url_has_an_expectation_for_every_role``, so no page can
+ship without somebody deciding who may open it. Anyone who may not see a page gets 404, and
+anonymous visitors get the sign-in page except on the allow-list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from governance.models import StaffImport, User
+from tests.conftest import CAST
+from tests.urlwalk import Route, routes
+
+SIGNED_IN = tuple(role for role in CAST if role != "anonymous")
+SIGN_IN = "sign-in"  # 302 to /auth/login/
+OK = "200"
+NOT_FOUND = "404"
+
+Expectation = dict[str, str]
+
+
+def everyone(outcome: str = OK, *, anonymous: str = SIGN_IN) -> Expectation:
+    return {**dict.fromkeys(SIGNED_IN, outcome), "anonymous": anonymous}
+
+
+def only(*roles: str, outcome: str = OK) -> Expectation:
+    allowed = dict.fromkeys(roles, outcome)
+    return {role: allowed.get(role, NOT_FOUND) for role in SIGNED_IN} | {"anonymous": SIGN_IN}
+
+
+def mfa_users(outcome: str, others: str) -> Expectation:
+    with_mfa = {"communications", "hr", "administrator"}
+    return {role: outcome if role in with_mfa else others for role in SIGNED_IN} | {
+        "anonymous": SIGN_IN
+    }
+
+
+ORGANISATION_READERS = ("communications", "hr", "auditor", "administrator")
+
+# Anonymous visitors may open only these without signing in.
+PUBLIC = {
+    "accessibility",
+    "healthz",
+    "account_login",
+    "account_signup",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "socialaccount_login_cancelled",
+    "mfa_authenticate",
+    "account_confirm_login_code",
+    "account_logout",
+    "socialaccount_signup",
+}
+
+MATRIX: dict[str, Expectation] = {
+    # governance
+    "home": everyone(),
+    "notifications": everyone(),
+    "accessibility": everyone(anonymous=OK),
+    "healthz": everyone(anonymous=OK),
+    "organisation": only(*ORGANISATION_READERS),
+    "service_area": only(*ORGANISATION_READERS),
+    "staff_import": only("administrator"),
+    "staff_import_detail": only(*ORGANISATION_READERS),
+    "policy_profile": only(*ORGANISATION_READERS, "policy_owner", "legal"),
+    "policy_profile_preset": only("administrator"),
+    "policy_profile_edit": only("administrator"),
+    # django-allauth
+    "account_email": everyone(),
+    "account_login": everyone("302:/", anonymous=OK),
+    "account_logout": everyone(OK, anonymous="302:/auth/login/"),
+    "account_inactive": everyone(anonymous=OK),
+    "account_signup": everyone("302:/", anonymous=OK),
+    "account_reauthenticate": everyone(),
+    "account_email_verification_sent": everyone(anonymous=OK),
+    "account_change_password": everyone(),
+    "account_set_password": everyone("302:/auth/password/change/"),
+    "account_reset_password": everyone(anonymous=OK),
+    "account_confirm_login_code": everyone("302:/", anonymous="302:/auth/login/"),
+    "account_confirm_email": everyone(anonymous=OK),
+    "account_reset_password_from_key_done": everyone(anonymous=OK),
+    "account_reset_password_from_key": everyone(anonymous=OK),
+    "account_reset_password_done": everyone(anonymous=OK),
+    "mfa_index": everyone(),
+    "mfa_authenticate": everyone("302:/", anonymous="302:/auth/login/"),
+    "mfa_reauthenticate": mfa_users(OK, "302:/auth/reauthenticate/"),
+    "mfa_activate_totp": everyone("302:/auth/reauthenticate/"),
+    "mfa_deactivate_totp": mfa_users("302:/auth/reauthenticate/", NOT_FOUND),
+    "mfa_view_recovery_codes": everyone(NOT_FOUND),
+    "mfa_generate_recovery_codes": everyone("302:/auth/reauthenticate/"),
+    "mfa_download_recovery_codes": everyone(NOT_FOUND),
+    "socialaccount_login_cancelled": everyone(anonymous=OK),
+    "socialaccount_login_error": everyone("401"),
+    "socialaccount_signup": everyone("302:/auth/login/", anonymous="302:/auth/login/"),
+    "socialaccount_connections": everyone(),
+    "auth/social/login/cancelled/": everyone("301"),
+    "auth/social/login/error/": everyone("301"),
+    "auth/social/signup/": everyone("301"),
+    "auth/social/connections/": everyone("301"),
+}
+
+
+def is_admin_route(route: Route) -> bool:
+    return route.name.startswith("admin:") or route.pattern.startswith("admin/")
+
+
+@pytest.fixture
+def url_arguments(administrator: User) -> dict[str, str]:
+    record = StaffImport.objects.create(filename="hr.csv", sha256="0" * 64)
+    return {
+        "code": "leisure",
+        "pk": str(record.pk),
+        "key": "not-a-real-key",
+        "uidb36": "1",
+        "object_id": str(administrator.pk),
+        "app_label": "governance",
+        "content_type_id": "1",
+        "url": "no-such-page",
+        "history_id": "1",
+        "id": str(administrator.pk),
+    }
+
+
+def url_for(route: Route, arguments: dict[str, str]) -> str:
+    kwargs = {name: arguments[name] for name in route.params}
+    if route.name.startswith(("auth/", "admin/")):
+        # Unnamed redirect routes: fill the pattern in by hand.
+        path = route.pattern
+        for name, value in kwargs.items():
+            path = path.replace(f"<path:{name}>", value)
+        return "/" + path
+    if route.positional:
+        ids = [arguments["object_id"], arguments["history_id"]][: route.positional]
+        return reverse(route.name, args=ids)
+    return reverse(route.name, kwargs=kwargs)
+
+
+def check(response: Any, outcome: str) -> None:
+    location = response.get("Location", "")
+    if outcome == SIGN_IN:
+        assert response.status_code == 302, response.status_code
+        assert location.startswith(("/auth/login/", "/admin/login/")), location
+    elif outcome.startswith("302:"):
+        assert response.status_code == 302, response.status_code
+        assert location.startswith(outcome[4:]), location
+    else:
+        assert response.status_code == int(outcome), response.status_code
+
+
+def project_routes() -> list[Route]:
+    return [route for route in routes() if not is_admin_route(route)]
+
+
+def test_every_url_has_an_expectation_for_every_role() -> None:
+    missing = [route.name for route in project_routes() if route.name not in MATRIX]
+    incomplete = [name for name, expected in MATRIX.items() if set(expected) != set(CAST)]
+    stale = sorted(set(MATRIX) - {route.name for route in project_routes()})
+
+    assert missing == [], f"URLs with no expectations: {missing}"
+    assert incomplete == [], f"Expectations missing a role: {incomplete}"
+    assert stale == [], f"Expectations for URLs that no longer exist: {stale}"
+
+
+def test_anonymous_visitors_reach_only_the_allow_list() -> None:
+    open_to_anonymous = {
+        name
+        for name, expected in MATRIX.items()
+        if expected["anonymous"] != SIGN_IN and not name.startswith("auth/")
+    }
+
+    assert open_to_anonymous <= PUBLIC
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", CAST)
+def test_every_page_answers_each_role_as_declared(
+    role: str,
+    cast: dict[str, User | None],
+    client_for: Callable[[User | None], Client],
+    url_arguments: dict[str, str],
+) -> None:
+    client = client_for(cast[role])
+    failures = []
+    for route in project_routes():
+        url = url_for(route, url_arguments)
+        try:
+            check(client.get(url), MATRIX[route.name][role])
+        except AssertionError as error:
+            failures.append(f"{route.name} {url}: expected {MATRIX[route.name][role]}, {error}")
+
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", CAST)
+def test_the_admin_site_is_for_administrators_only(
+    role: str,
+    cast: dict[str, User | None],
+    client_for: Callable[[User | None], Client],
+    url_arguments: dict[str, str],
+) -> None:
+    client = client_for(cast[role])
+    failures = []
+    for route in routes():
+        if not is_admin_route(route) or route.name in {"admin:login", "admin:logout"}:
+            continue
+        url = url_for(route, url_arguments)
+        response = client.get(url)
+        if role == "anonymous":
+            outcome = SIGN_IN
+        elif role == "administrator":
+            # Django's own rules apply inside: read-only models refuse add and delete (403),
+            # missing objects answer 404. Whatever it is, it is never a server error.
+            if response.status_code >= 500:
+                failures.append(f"{route.name} {url}: server error {response.status_code}")
+            continue
+        else:
+            outcome = NOT_FOUND
+        try:
+            check(response, outcome)
+        except AssertionError as error:
+            failures.append(f"{route.name} {url}: expected {outcome}, {error}")
+
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_administrator_sees_the_admin_index_and_their_own_record(
+    administrator: User, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(administrator)
+
+    assert client.get("/admin/").status_code == 200
+    assert client.get(f"/admin/governance/user/{administrator.pk}/change/").status_code == 200
