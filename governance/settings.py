@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "governance",
+    "accounts",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -308,14 +310,17 @@ CELERY_BROKER_FOLDER = VAR_DIR / "celery" / "queue"
 if CELERY_BROKER_URL.startswith("filesystem"):
     # kombu's file transport dies with FileNotFoundError when its folder is missing.
     CELERY_BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
     }
 else:
     # Publishing fails fast when Redis is down (0.6 s, not 6 s), so a person's request is
     # never held up: the notification waits in the database for the scheduled sweep.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 0,
+        "socket_connect_timeout": 2,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -17,6 +17,7 @@ urlpatterns = [
     path("policy-profile/edit/", views.policy_profile_edit, name="policy_profile_edit"),
     # Work email addresses come from the HR feed, so allauth's page for changing them is off.
     path("auth/email/", views.email_managed_by_hr, name="account_email"),
+    path("", include("accounts.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

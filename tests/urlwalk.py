@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,7 +25,7 @@ def _params(pattern: str) -> tuple[str, ...]:
 
 
 def routes() -> Iterator[Route]:
-    def walk(patterns: list[object], prefix: str, namespace: str | None) -> Iterator[Route]:
+    def walk(patterns: Sequence[object], prefix: str, namespace: str | None) -> Iterator[Route]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 yield from walk(

@@ -20,6 +20,29 @@ def error_anchor(bound_field: forms.BoundField) -> str:
 
 
 @register.filter
+def error_links(bound_field: forms.BoundField) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the error summary, pointing at the input to correct.
+
+    Errors of a day-month-year field point at the part that is wrong, or at the day.
+    """
+    subfields = getattr(bound_field.field, "fields", None)
+    if not subfields:
+        return [(error_anchor(bound_field), str(error)) for error in bound_field.errors]
+    links: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for index, subfield in enumerate(subfields):
+        for error in getattr(subfield.widget, "errors", []):
+            links.append((f"{bound_field.auto_id}_{index}", str(error)))
+            seen.add(str(error))
+    links += [
+        (f"{bound_field.auto_id}_0", str(error))
+        for error in bound_field.errors
+        if str(error) not in seen
+    ]
+    return links
+
+
+@register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
 
@@ -42,3 +65,28 @@ def when(value: datetime.datetime | None) -> str:
 @register.filter
 def day(value: datetime.date | datetime.datetime | None) -> str:
     return long_date(value) if value is not None else ""
+
+
+TAG_COLOURS = {
+    "draft": "grey",
+    "submitted": "blue",
+    "pending": "blue",
+    "returned": "orange",
+    "approved": "green",
+    "active": "green",
+    "rejected": "red",
+    "unapproved": "red",
+    "suspended": "orange",
+    "withdrawn": "grey",
+    "cancelled": "grey",
+    "closed": "grey",
+    "waiting": "grey",
+    "being_set_up": "light-blue",
+    "awaiting_declaration": "yellow",
+    "ended": "grey",
+}
+
+
+@register.filter
+def tag_colour(status: str) -> str:
+    return f"govuk-tag--{TAG_COLOURS.get(str(status), 'grey')}"

@@ -1,0 +1,192 @@
+"""What a request must say before it can be submitted, under the council's policy profile.
+
+Used by the form (to show the GOV.UK error summary) and again by the submit service (so that a
+forged POST cannot submit an incomplete request).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Account, AccountRequest, AccountStatus, FacebookPurpose, Platform
+from accounts.rules import step_approvers
+from governance.models import BusinessCaseField, PolicyProfile, StepKind
+
+HANDLE = re.compile(r"^@?[A-Za-z0-9_.\-/]+$")
+
+
+# Where the error summary sends people: radios and dates start at their first input.
+ANCHORS = {
+    "platform": "id_platform_1",
+    "facebook_purpose": "id_facebook_purpose_1",
+    "training_completed_on": "id_training_completed_on_0",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+    @property
+    def anchor(self) -> str:
+        if self.field == "__all__":
+            return "main-content"
+        return ANCHORS.get(self.field, f"id_{self.field}")
+
+
+REQUIRED_MESSAGES = {
+    BusinessCaseField.PURPOSE_AUDIENCE: "Enter what the account will communicate and to whom",
+    BusinessCaseField.AIMS: "Enter the account's aims and why this platform is right for them",
+    BusinessCaseField.OTHER_CHANNELS: "Enter the other channels that will support the account",
+    BusinessCaseField.UPDATE_FREQUENCY: (
+        "Enter how often the account will be updated and checked each day"
+    ),
+    BusinessCaseField.RECORD_KEEPING: "Enter how records of what is posted will be kept",
+    BusinessCaseField.BACKUP_OFFICERS: (
+        "Enter the email address of at least one officer who can edit the account when you are away"
+    ),
+}
+
+
+def handle_problem(handle: str) -> str | None:
+    if " " in handle.strip():
+        return "The handle must not contain spaces"
+    if not HANDLE.match(handle.strip()):
+        return (
+            "The handle can only contain letters, numbers, underscores, full stops, hyphens "
+            "and an @ at the start"
+        )
+    return None
+
+
+def normalise_handle(handle: str) -> str:
+    return handle.strip()
+
+
+def names_the_whole_council(text: str) -> bool:
+    words = re.sub(r"[^a-z ]", "", text.lower()).split()
+    cleaned = " ".join(word for word in words if word not in {"the", "page", "official"})
+    council = re.sub(r"[^a-z ]", "", settings.COUNCIL_NAME.lower())
+    return cleaned in {"council", "whole council", "council as a whole", council} or (
+        bool(council) and cleaned == council
+    )
+
+
+def request_problems(request: AccountRequest, profile: PolicyProfile) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def need(field: str, message: str) -> None:
+        problems.append(Problem(field, message))
+
+    if not request.platform:
+        need("platform", "Select the platform")
+    elif request.platform == Platform.OTHER and not request.platform_other.strip():
+        need("platform_other", "Enter the name of the platform")
+    if not request.proposed_name.strip():
+        need("proposed_name", "Enter the name of the account")
+    if not request.proposed_handle.strip():
+        need("proposed_handle", "Enter the handle or web address")
+    elif message := handle_problem(request.proposed_handle):
+        need("proposed_handle", message)
+    elif request.platform and _handle_taken(request):
+        need(
+            "proposed_handle",
+            "An account with this handle on this platform is already in the register",
+        )
+    if request.service_area is None:
+        need("service_area", "Select the service area the account belongs to")
+
+    for field in profile.required_business_case_fields:
+        if field == BusinessCaseField.BACKUP_OFFICERS:
+            if request.pk is None or not request.backup_officers.exists():
+                need("backup_officer_1", REQUIRED_MESSAGES[BusinessCaseField.BACKUP_OFFICERS])
+        elif not getattr(request, field, "").strip():
+            need(field, REQUIRED_MESSAGES[BusinessCaseField(field)])
+
+    if profile.facebook_purpose_rule and request.platform == Platform.FACEBOOK:
+        _check_facebook_purpose(request, need)
+    if profile.require_budget_code and not request.budget_code.strip():
+        need("budget_code", "Enter the budget code for the management-platform licence")
+    if profile.require_data_protection_training:
+        if request.training_completed_on is None:
+            need(
+                "training_completed_on",
+                "Enter the date you completed the data protection e-learning",
+            )
+        elif request.training_completed_on > timezone.localdate():
+            need(
+                "training_completed_on",
+                "The date you completed the e-learning must be today or in the past",
+            )
+        if not request.training_evidence:
+            need(
+                "training_evidence",
+                "Upload your certificate or a screenshot of the completed e-learning",
+            )
+    return problems
+
+
+def _check_facebook_purpose(request: AccountRequest, need: object) -> None:
+    assert callable(need)
+    whole_council = (
+        "The council's policy does not allow a Facebook page for the council as a whole. "
+        "A Facebook page must be for an event, activity, project or established group"
+    )
+    if not request.facebook_purpose:
+        need("facebook_purpose", "Select what the Facebook page is for")
+    elif request.facebook_purpose == FacebookPurpose.WHOLE_COUNCIL:
+        need("facebook_purpose", whole_council)
+    if request.facebook_purpose != FacebookPurpose.WHOLE_COUNCIL:
+        if not request.facebook_purpose_name.strip():
+            need(
+                "facebook_purpose_name",
+                "Enter the name of the event, activity, project or group",
+            )
+        elif names_the_whole_council(request.facebook_purpose_name):
+            need("facebook_purpose_name", whole_council)
+    if request.proposed_name and names_the_whole_council(request.proposed_name):
+        need("proposed_name", whole_council)
+
+
+def _handle_taken(request: AccountRequest) -> bool:
+    taken = Account.objects.filter(
+        platform=request.platform, handle__iexact=normalise_handle(request.proposed_handle)
+    ).exclude(status=AccountStatus.CLOSED)
+    if request.regularises_id:
+        taken = taken.exclude(pk=request.regularises_id)
+    return taken.exists()
+
+
+def chain_problems(request: AccountRequest, chain: list[StepKind]) -> list[Problem]:
+    """Steps that nobody could decide, which would leave the request stuck."""
+    problems = []
+    for kind in chain:
+        if step_approvers(request, kind):
+            continue
+        if kind == StepKind.LINE_MANAGER:
+            problems.append(
+                Problem(
+                    "__all__",
+                    "Your staff record has no line manager, so nobody can give the line "
+                    "manager's approval. Ask HR to correct your record.",
+                )
+            )
+        elif kind == StepKind.HEAD_OF_SERVICE:
+            area = request.service_area.name if request.service_area else "The service area"
+            problems.append(
+                Problem(
+                    "service_area",
+                    f"{area} has no Head of Service recorded, so nobody can approve the "
+                    "request for it. Ask HR to correct the service area's record.",
+                )
+            )
+        else:
+            problems.append(
+                Problem("__all__", "Nobody in Communications can sign off requests yet.")
+            )
+    return problems

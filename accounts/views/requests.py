@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import access_own_request, access_request, access_unapproved_account
+from accounts.forms.requests import DecisionForm, RequestForm, WithdrawForm
+from accounts.models import Account, AccountRequest, ApprovalStep
+from accounts.rules import (
+    can_decide,
+    can_edit_request,
+    can_see_all_requests,
+    can_withdraw_request,
+    step_approvers,
+)
+from accounts.selectors import current_step, requests_for_list, steps_waiting_for
+from accounts.services.requests import (
+    IncompleteRequest,
+    request_create_draft,
+    request_save_draft,
+    request_submit,
+    request_withdraw,
+    step_decide,
+)
+from accounts.validation import chain_problems, request_problems
+from governance.errors import DomainError
+from governance.http import AuthenticatedRequest
+from governance.models import Event, StepKind
+from governance.services.profile import profile_get
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def request_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    page = Paginator(requests_for_list(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/request_list.html",
+        {
+            "waiting": steps_waiting_for(user),
+            "page": page,
+            "sees_all": can_see_all_requests(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: AuthenticatedRequest) -> HttpResponse:
+    regularises = None
+    if account_id := request.GET.get("account"):
+        regularises = access_unapproved_account(request.user, account_id)
+    return _edit(request, None, regularises=regularises)
+
+
+@require_http_methods(["GET", "POST"])
+def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    draft = access_own_request(request.user, pk)
+    if not can_edit_request(request.user, draft):
+        messages.error(request, "This request can no longer be changed.")
+        return redirect("request_detail", pk=draft.pk)
+    return _edit(request, draft)
+
+
+def _edit(
+    request: AuthenticatedRequest,
+    draft: AccountRequest | None,
+    regularises: Account | None = None,
+) -> HttpResponse:
+    profile = profile_get()
+    user = request.user
+    instance = draft or AccountRequest(requester=user, service_area=user.service_area)
+    if regularises is not None and draft is None:
+        instance.regularises = regularises
+        instance.platform = regularises.platform
+        instance.platform_other = regularises.platform_other
+        instance.proposed_name = regularises.name
+        instance.proposed_handle = regularises.handle
+        instance.service_area = regularises.service_area
+    if request.method != "POST":
+        form = RequestForm(instance=instance, profile=profile, requester=user)
+        return _render_edit(request, form, draft)
+
+    form = RequestForm(
+        request.POST, request.FILES, instance=instance, profile=profile, requester=user
+    )
+    form.is_valid()
+    if draft is None:
+        draft = request_create_draft(actor=user)
+        if regularises is not None:
+            request_save_draft(actor=user, request=draft, values={"regularises": regularises})
+    evidence = form.cleaned_data.get("training_evidence")
+    try:
+        draft = request_save_draft(
+            actor=user,
+            request=draft,
+            values=form.draft_values(),
+            backup_officers=form.cleaned_data["backup_officers"] if form.backups_valid() else None,
+            evidence=evidence if isinstance(evidence, UploadedFile) else None,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("request_detail", pk=draft.pk)
+    if "save" not in request.POST:
+        form.add_problems(
+            request_problems(draft, profile) + chain_problems(draft, profile.approval_chain)
+        )
+    if form.errors:
+        return _render_edit(request, form, draft)
+    if "save" in request.POST:
+        messages.success(
+            request,
+            f"Your draft {draft.reference} was saved. You can come back to it from your tasks.",
+        )
+        return redirect("request_detail", pk=draft.pk)
+    return redirect("request_check", pk=draft.pk)
+
+
+def _render_edit(
+    request: AuthenticatedRequest, form: RequestForm, draft: AccountRequest | None
+) -> HttpResponse:
+    action = reverse("request_edit", args=[draft.pk]) if draft else reverse("request_new")
+    if draft is None and request.GET.get("account"):
+        action += f"?account={request.GET['account']}"
+    return render(
+        request,
+        "accounts/request_form.html",
+        {"form": form, "draft": draft, "action": action, "profile": form.profile},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    draft = access_own_request(request.user, pk)
+    if not can_edit_request(request.user, draft):
+        messages.error(request, "This request has already been submitted.")
+        return redirect("request_detail", pk=draft.pk)
+    profile = profile_get()
+    problems = request_problems(draft, profile) + chain_problems(draft, profile.approval_chain)
+    if request.method == "POST":
+        try:
+            request_submit(actor=request.user, request=draft)
+        except IncompleteRequest as incomplete:
+            problems = incomplete.problems
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("request_detail", pk=draft.pk)
+        else:
+            messages.success(request, f"{draft.reference} was submitted.")
+            return redirect("request_detail", pk=draft.pk)
+    return render(
+        request,
+        "accounts/request_check.html",
+        {
+            "item": draft,
+            "profile": profile,
+            "problems": problems,
+            "chain": profile.approval_chain,
+        },
+    )
+
+
+def _timeline(item: AccountRequest) -> list[Event]:
+    return list(Event.objects.for_subject(item).select_related("actor").order_by("seq"))
+
+
+@require_GET
+def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = access_request(request.user, pk)
+    step = current_step(item)
+    steps = list(item.steps.filter(round=item.round).select_related("decided_by"))
+    holders = step_approvers(item, step.kind) if step else []
+    return render(
+        request,
+        "accounts/request_detail.html",
+        {
+            "item": item,
+            "profile": profile_get(),
+            "current": step,
+            "holders": holders,
+            "holder_is_team": step is not None and step.kind == StepKind.COMMUNICATIONS,
+            "steps": steps,
+            "timeline": _timeline(item),
+            "can_decide": step is not None and can_decide(request.user, step),
+            "can_edit": can_edit_request(request.user, item),
+            "can_withdraw": can_withdraw_request(request.user, item),
+            "account": getattr(item, "account", None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = access_request(request.user, pk)
+    step = current_step(item)
+    if request.method == "GET" and (step is None or not can_decide(request.user, step)):
+        messages.info(request, "This request is not waiting for your decision.")
+        return redirect("request_detail", pk=item.pk)
+    asks_branding = step is not None and step.kind == StepKind.COMMUNICATIONS
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"step": step.pk if step else None},
+        asks_branding=asks_branding,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            step_decide(
+                actor=request.user,
+                request=item,
+                step_id=form.cleaned_data["step"],
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                branding_confirmed=form.cleaned_data.get("branding_confirmed", False),
+            )
+        except ApprovalStep.DoesNotExist:
+            raise Http404 from None
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Your decision was recorded.")
+        return redirect("request_detail", pk=item.pk)
+    if step is None:
+        messages.info(request, "This request is not waiting for a decision.")
+        return redirect("request_detail", pk=item.pk)
+    return render(
+        request,
+        "accounts/request_decide.html",
+        {"item": item, "step": step, "form": form, "profile": profile_get()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = access_own_request(request.user, pk)
+    if not can_withdraw_request(request.user, item):
+        messages.error(request, "This request can no longer be withdrawn.")
+        return redirect("request_detail", pk=item.pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_withdraw(actor=request.user, request=item, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{item.reference} was withdrawn.")
+        return redirect("request_detail", pk=item.pk)
+    return render(request, "accounts/request_withdraw.html", {"item": item, "form": form})
+
+
+@require_GET
+def request_evidence(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    item = access_request(request.user, pk)
+    if not item.training_evidence:
+        raise Http404
+    return FileResponse(
+        item.training_evidence.open("rb"),
+        as_attachment=True,
+        filename=item.training_evidence.name.rsplit("/", 1)[-1],
+    )
