@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.text import capfirst
 
 from governance.models import BusinessCaseField, PolicyProfile, Preset
@@ -183,3 +186,28 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].label = "Password"
         self.fields["password"].help_text = ""
         self.fields["password"].widget.attrs.pop("placeholder", None)
+
+
+class GOVUKDateField(DateInputField):
+    """crispy-forms-gds's day-month-year field with the GOV.UK pattern's plain messages."""
+
+    def __init__(self, *, example: str = "27 3 2026", **kwargs: Any) -> None:
+        self.example = example
+        super().__init__(**kwargs)
+        for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
+            subfield.error_messages["incomplete"] = f"The date must include a {part}"
+            subfield.validators = [
+                RegexValidator(r"^[0-9]+$", f"Enter the {part} as a number, like {example}")
+            ]
+
+    def compress(self, data_list: Any) -> datetime.date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"The date must be a real date, like {self.example}") from None
+        if value.year < 1900:
+            raise ValidationError("Enter the year in full, like 2026")
+        return value

@@ -49,6 +49,15 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
         **django_settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    location = django_settings.CACHES["default"].get("LOCATION", "")
+    if location.startswith("redis"):
+        # Each pytest-xdist worker gets its own Redis database, so one worker clearing its
+        # cache cannot wipe another's rate-limit counters mid-test.
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+        base = location.rsplit("/", 1)[0]
+        settings.CACHES = {
+            "default": {**django_settings.CACHES["default"], "LOCATION": f"{base}/{8 + worker}"}
+        }
     cache.clear()  # used TOTP codes and rate-limit counters are kept in the cache
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
     celery_app.conf.task_always_eager = True

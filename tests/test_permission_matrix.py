@@ -15,8 +15,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.services.requests import request_submit
 from governance.models import StaffImport, User
 from tests.conftest import CAST
+from tests.requests_helpers import complete_draft
 from tests.urlwalk import Route, routes
 
 SIGNED_IN = tuple(role for role in CAST if role != "anonymous")
@@ -78,6 +80,20 @@ MATRIX: dict[str, Expectation] = {
     "policy_profile": only(*ORGANISATION_READERS, "policy_owner", "legal"),
     "policy_profile_preset": only("administrator"),
     "policy_profile_edit": only("administrator"),
+    # account requests: a request sent by the requester, waiting for the Head of Service;
+    # edit and check are tried on the requester's draft
+    "request_list": everyone(),
+    "request_new": everyone(),
+    "request_detail": only("requester", "head_of_service", "communications", "auditor"),
+    "request_edit": only("requester"),
+    "request_check": only("requester"),
+    "request_decide": only(
+        "head_of_service",
+        outcome=OK,
+    )
+    | {role: "302:/requests/" for role in ("requester", "communications", "auditor")},
+    "request_withdraw": only("requester"),
+    "request_evidence": only("requester", "head_of_service", "communications", "auditor"),
     # django-allauth
     "account_email": everyone(),
     "account_login": everyone("302:/", anonymous=OK),
@@ -117,12 +133,26 @@ def is_admin_route(route: Route) -> bool:
     return route.name.startswith("admin:") or route.pattern.startswith("admin/")
 
 
+# Which object each page is tried on, where the default one is not the right kind.
+ROUTE_OBJECTS = {
+    "staff_import_detail": {"pk": "staff_import"},
+    "request_edit": {"pk": "draft"},
+    "request_check": {"pk": "draft"},
+}
+
+
 @pytest.fixture
-def url_arguments(administrator: User) -> dict[str, str]:
+def url_arguments(
+    administrator: User, requester: User, colleague: User, communications: User
+) -> dict[str, str]:
     record = StaffImport.objects.create(filename="hr.csv", sha256="0" * 64)
+    sent = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    draft = complete_draft(requester, [colleague])
     return {
+        "staff_import": str(record.pk),
+        "draft": str(draft.pk),
         "code": "leisure",
-        "pk": str(record.pk),
+        "pk": str(sent.pk),
         "key": "not-a-real-key",
         "uidb36": "1",
         "object_id": str(administrator.pk),
@@ -135,7 +165,8 @@ def url_arguments(administrator: User) -> dict[str, str]:
 
 
 def url_for(route: Route, arguments: dict[str, str]) -> str:
-    kwargs = {name: arguments[name] for name in route.params}
+    objects = ROUTE_OBJECTS.get(route.name, {})
+    kwargs = {name: arguments[objects.get(name, name)] for name in route.params}
     if route.name.startswith(("auth/", "admin/")):
         # Unnamed redirect routes: fill the pattern in by hand.
         path = route.pattern

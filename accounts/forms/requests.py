@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
@@ -13,7 +12,7 @@ from django.utils.text import capfirst
 
 from accounts.models import AccountRequest, FacebookPurpose, Platform
 from accounts.validation import Problem, handle_problem
-from governance.forms import GOVUKForm
+from governance.forms import GOVUKDateField, GOVUKForm
 from governance.models import BusinessCaseField, PolicyProfile, ServiceArea, User
 
 BACKUP_FIELDS = ("backup_officer_1", "backup_officer_2", "backup_officer_3")
@@ -43,7 +42,7 @@ class RequestForm(forms.ModelForm):
     backup_officer_1 = forms.EmailField(label="Backup officer", required=False)
     backup_officer_2 = forms.EmailField(label="Second backup officer (optional)", required=False)
     backup_officer_3 = forms.EmailField(label="Third backup officer (optional)", required=False)
-    training_completed_on = DateInputField(
+    training_completed_on = GOVUKDateField(
         label="When did you complete the data protection e-learning?",
         help_text="For example, 27 3 2026",
         required=False,

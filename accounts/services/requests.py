@@ -88,7 +88,7 @@ def _check(action: str, request: AccountRequest) -> None:
 
 def _lock(request: AccountRequest) -> AccountRequest:
     return (
-        AccountRequest.objects.select_for_update()
+        AccountRequest.objects.select_for_update(of=("self",))
         .select_related(
             "requester", "service_area", "service_area__head", "requester__line_manager"
         )
@@ -253,7 +253,7 @@ def step_decide(
     with transaction.atomic():
         request = _lock(request)
         step = (
-            ApprovalStep.objects.select_for_update()
+            ApprovalStep.objects.select_for_update(of=("self",))
             .select_related("decided_by")
             .get(pk=step_id, request=request)
         )
