@@ -91,7 +91,7 @@ MATRIX: dict[str, Expectation] = {
         "head_of_service",
         outcome=OK,
     )
-    | {role: "302:/requests/" for role in ("requester", "communications", "auditor")},
+    | dict.fromkeys(("requester", "communications", "auditor"), "302:/requests/"),
     "request_withdraw": only("requester"),
     "request_evidence": only("requester", "head_of_service", "communications", "auditor"),
     # django-allauth
