@@ -404,6 +404,6 @@ def test_evidence_is_served_only_to_people_who_may_see_the_request(
     for person in (requester, line_manager, communications):
         response = client_for(person).get(f"/requests/{request.pk}/evidence/")
         assert response.status_code == 200, person
-        assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert client_for(outsider).get(f"/requests/{request.pk}/evidence/").status_code == 404
     assert Client().get(f"/requests/{request.pk}/evidence/").status_code == 302
