@@ -5,17 +5,25 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import demo
-from accounts.models import AccountRequest, RequestStatus
+from accounts.models import Account, AccountRequest, AccountStatus, RequestStatus
+from accounts.register_queries import (
+    can_edit_register,
+    can_read_whole_register,
+    can_see_account,
+    has_register,
+)
 from accounts.selectors import steps_waiting_for
 from governance import navigation, seeding
 from governance.formatting import long_date
 from governance.models import User
 from governance.services.profile import profile_get
 from governance.todo import Todo, register
+from moderation.models import AssignmentState
 
 SECTION = "Account requests"
 
@@ -59,11 +67,95 @@ def request_todos(user: User) -> Iterator[Todo]:
             )
 
 
+@register
+def register_todos(user: User) -> Iterator[Todo]:
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=profile_get().review_reminder_days)
+    to_review = Account.objects.filter(
+        status=AccountStatus.ACTIVE,
+        next_review_due__lte=soon,
+        assignments__person=user,
+        assignments__state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
+    ).distinct()
+    for account in to_review:
+        assert account.next_review_due is not None
+        yield Todo(
+            section="Official accounts",
+            title=f"Review {account.name}",
+            url=reverse("review_new", args=[account.pk]),
+            detail=f"{account.platform_name} {account.handle}. Check its content and record "
+            "what you found.",
+            due=account.next_review_due,
+            overdue=account.next_review_due < today,
+        )
+    team_overdue = Account.objects.filter(
+        status=AccountStatus.ACTIVE,
+        next_review_due__lt=today,
+        assignments__person__line_manager=user,
+        assignments__state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
+    ).distinct()
+    for account in team_overdue:
+        yield Todo(
+            section="Your team's accounts",
+            title=f"{account.name} is overdue for review",
+            url=reverse("register_account", args=[account.pk])
+            if can_see_account(user, account)
+            else reverse("home"),
+            detail="Someone in your team moderates it. Ask them to review it.",
+            due=account.next_review_due,
+            overdue=True,
+        )
+    for account in Account.objects.filter(
+        status=AccountStatus.UNAPPROVED, responsible_officer=user
+    ):
+        yield Todo(
+            section="Official accounts",
+            title=f"Bring {account.name} through a request",
+            url=reverse("request_new") + f"?account={account.pk}",
+            detail="It was set up without approval. Until it is approved it stays flagged.",
+        )
+    if not can_edit_register(user):
+        return
+    for account in Account.objects.exclude(status=AccountStatus.CLOSED).filter(
+        Q(closure_recommended=True)
+        | Q(status__in=[AccountStatus.BEING_SET_UP, AccountStatus.UNAPPROVED])
+    ):
+        if account.closure_recommended:
+            title, detail = f"Close {account.name}", "A review recommends closing it."
+        elif account.status == AccountStatus.BEING_SET_UP:
+            title = f"Finish setting up {account.name}"
+            detail = "Record where its sign-in details are kept, then mark it as live."
+        else:
+            title = f"Deal with the unapproved account {account.name}"
+            detail = "Bring it through a request, or close it."
+        yield Todo(
+            section="The register",
+            title=title,
+            url=reverse("register_account", args=[account.pk]),
+            detail=detail,
+        )
+
+
 navigation.register(
     order=20,
     label="Account requests",
     url_name="request_list",
     description="Ask for a new official social media account and follow it to approval.",
     visible=lambda user: user.is_authenticated,
+)
+navigation.register(
+    order=30,
+    label="Register",
+    url_name="register",
+    description="The council's official accounts, who moderates them and when they were "
+    "last reviewed.",
+    visible=has_register,
+)
+navigation.register(
+    order=35,
+    label="Dashboard",
+    url_name="register_dashboard",
+    description="Counts of what needs attention across the register, with charts.",
+    visible=can_read_whole_register,
 )
 seeding.register(demo.seed_requests)

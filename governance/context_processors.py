@@ -20,10 +20,15 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     items = []
     if request.user.is_authenticated:
         path = request.path
-        for section in navigation.sections_for(request.user):
-            url = section.url
-            active = path == url if url == "/" else path.startswith(url)
-            items.append(NavItem(section.label, url, active))
+        sections = [
+            (section.label, section.url) for section in navigation.sections_for(request.user)
+        ]
+        # The section whose address is the longest start of this page's address is current.
+        matches = [
+            url for _, url in sections if path == url or (url != "/" and path.startswith(url))
+        ]
+        current = max(matches, key=len, default=None)
+        items = [NavItem(label, url, url == current) for label, url in sections]
     return {
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "SERVICE_NAME": settings.SERVICE_NAME,

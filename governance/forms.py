@@ -193,7 +193,9 @@ class GOVUKDateField(DateInputField):
 
     def __init__(self, *, example: str = "27 3 2026", **kwargs: Any) -> None:
         self.example = example
+        messages = kwargs.pop("error_messages", {})
         super().__init__(**kwargs)
+        self.error_messages.update(messages)
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
             subfield.error_messages["incomplete"] = f"The date must include a {part}"
             subfield.validators = [

@@ -336,6 +336,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    "remind-waiting-approvals": {
+        "task": "accounts.tasks.remind_waiting_approvals",
+        "schedule": crontab(minute=15),
+    },
+    "remind-reviews": {
+        "task": "accounts.tasks.remind_reviews",
+        "schedule": crontab(minute=30, hour=7),
+    },
     "record-leavers": {
         "task": "governance.tasks.record_due_leavers",
         "schedule": crontab(minute=5, hour=0),
@@ -348,7 +356,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # kombu warns that the file transport's URL has no host name, which it never needs.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }
 
 # Demo council (python manage.py seed_demo). Local defaults; seed_demo refuses to use the

@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Account
+from governance.history import save_with_event
 from governance.models import User
 from governance.services.events import event_record
 from moderation.models import AssignmentState, ModeratorAssignment
@@ -22,25 +23,98 @@ def assignment_propose(
 ) -> ModeratorAssignment:
     """A proposed moderator waits for their declaration before they become active (DEC-3)."""
     now = now or timezone.now()
-    assignment, created = ModeratorAssignment.objects.get_or_create(
+    existing = (
+        ModeratorAssignment.objects.filter(account=account, person=person)
+        .exclude(state=AssignmentState.ENDED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    assignment = ModeratorAssignment(
         account=account,
         person=person,
         state=AssignmentState.AWAITING_DECLARATION,
-        defaults={
-            "granted_by": granted_by,
-            "reason": reason,
-            "starts_on": timezone.localdate(now),
-            "created_at": now,
-        },
+        granted_by=granted_by,
+        reason=reason,
+        starts_on=timezone.localdate(now),
+        created_at=now,
     )
-    if created:
-        event_record(
-            actor=granted_by,
-            action="assignment.proposed",
-            subject=assignment,
-            summary=f"{person.full_name} was proposed as a moderator of {account.name}",
-            reason=reason,
-            data={"account": account.pk},
-            now=now,
-        )
+    save_with_event(assignment, action="assignment.proposed", now=now)
+    event_record(
+        actor=granted_by,
+        action="assignment.proposed",
+        subject=assignment,
+        summary=f"{person.full_name} was proposed as a moderator of {account.name}",
+        reason=reason,
+        data={"account": account.pk},
+        now=now,
+    )
+    return assignment
+
+
+def assignments_end_for_account(
+    *, account: Account, actor: User, reason: str, now: datetime.datetime
+) -> int:
+    """A closed account has no moderators: every open assignment ends today."""
+    open_assignments = list(
+        ModeratorAssignment.objects.filter(account=account)
+        .exclude(state=AssignmentState.ENDED)
+        .select_related("person", "account")
+    )
+    for assignment in open_assignments:
+        assignment_end(assignment=assignment, actor=actor, reason=reason, now=now)
+    return len(open_assignments)
+
+
+def assignment_record_existing(
+    *, account: Account, person: User, actor: User, now: datetime.datetime | None = None
+) -> ModeratorAssignment:
+    """A moderator who already had access before the council had the portal (loading the old
+    register): active from the start, their paper declaration standing until the portal asks
+    for a new one."""
+    now = now or timezone.now()
+    assignment = ModeratorAssignment(
+        account=account,
+        person=person,
+        state=AssignmentState.ACTIVE,
+        granted_by=actor,
+        reason="Moderator before the portal",
+        starts_on=timezone.localdate(now),
+        created_at=now,
+    )
+    save_with_event(assignment, action="assignment.recorded", now=now)
+    event_record(
+        actor=actor,
+        action="assignment.recorded",
+        subject=assignment,
+        summary=f"{person.full_name} was recorded as an active moderator of {account.name}",
+        now=now,
+    )
+    return assignment
+
+
+def assignment_end(
+    *, assignment: ModeratorAssignment, actor: User, reason: str, now: datetime.datetime
+) -> ModeratorAssignment:
+    assignment = (
+        ModeratorAssignment.objects.select_for_update(of=("self",))
+        .select_related("person", "account")
+        .get(pk=assignment.pk)
+    )
+    if assignment.state == AssignmentState.ENDED:
+        return assignment
+    assignment.state = AssignmentState.ENDED
+    assignment.ends_on = timezone.localdate(now)
+    save_with_event(
+        assignment, action="assignment.ended", update_fields=["state", "ends_on"], now=now
+    )
+    event_record(
+        actor=actor,
+        action="assignment.ended",
+        subject=assignment,
+        summary=f"{assignment.person.full_name} stopped moderating {assignment.account.name}",
+        reason=reason,
+        data={"account": assignment.account_id},
+        now=now,
+    )
     return assignment

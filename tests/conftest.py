@@ -45,6 +45,7 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.SITE_URL = "https://portal.example"
+    settings.COUNCIL_EMAIL_DOMAINS = ["council.example"]
     settings.STORAGES = {
         **django_settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.services.requests import request_submit
 from governance.models import StaffImport, User
 from tests.conftest import CAST
+from tests.register_helpers import make_account
 from tests.requests_helpers import complete_draft
 from tests.urlwalk import Route, routes
 
@@ -94,6 +95,16 @@ MATRIX: dict[str, Expectation] = {
     | dict.fromkeys(("requester", "communications", "auditor"), "302:/requests/"),
     "request_withdraw": only("requester"),
     "request_evidence": only("requester", "head_of_service", "communications", "auditor"),
+    # the register: an active account the requester moderates
+    "register": only("requester", "communications", "auditor"),
+    "register_export_csv": only("communications", "auditor"),
+    "register_export_xlsx": only("communications", "auditor"),
+    "register_dashboard": only("communications", "auditor"),
+    "unapproved_new": only("communications"),
+    "register_account": only("requester", "communications", "auditor"),
+    "register_account_edit": only("communications"),
+    "register_account_status": only("communications"),
+    "review_new": only("requester"),
     # django-allauth
     "account_email": everyone(),
     "account_login": everyone("302:/", anonymous=OK),
@@ -136,6 +147,10 @@ def is_admin_route(route: Route) -> bool:
 # Which object each page is tried on, where the default one is not the right kind.
 ROUTE_OBJECTS = {
     "staff_import_detail": {"pk": "staff_import"},
+    "register_account": {"pk": "account"},
+    "register_account_edit": {"pk": "account"},
+    "register_account_status": {"pk": "account"},
+    "review_new": {"pk": "account"},
     "request_edit": {"pk": "draft"},
     "request_check": {"pk": "draft"},
 }
@@ -148,7 +163,10 @@ def url_arguments(
     record = StaffImport.objects.create(filename="hr.csv", sha256="0" * 64)
     sent = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
     draft = complete_draft(requester, [colleague])
+    assert requester.service_area is not None
+    account = make_account(communications, requester.service_area, moderators=(requester,))
     return {
+        "account": str(account.pk),
         "staff_import": str(record.pk),
         "draft": str(draft.pk),
         "code": "leisure",

@@ -7,15 +7,18 @@ from accounts.models.requests import (
     RequestStatus,
     StepStatus,
 )
+from accounts.models.reviews import AccountReview, ReviewOutcome
 
 __all__ = [
     "Account",
     "AccountRequest",
+    "AccountReview",
     "AccountStatus",
     "ApprovalStep",
     "FacebookPurpose",
     "Platform",
     "RequestStatus",
+    "ReviewOutcome",
     "StepStatus",
     "TwoFactorMethod",
     "platform_label",

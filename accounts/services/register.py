@@ -1,14 +1,125 @@
-"""Changes to the register of official accounts (REG)."""
+"""Every change to the register of official accounts (REG), one function each.
+
+History rows written by these services carry the change reason ``event:<action>``: the event
+row says who did it and why, so the account's timeline shows the event instead of repeating the
+same change from simple-history. Changes made any other way (the admin site, a data fix) have
+no such reason and appear in the timeline from simple-history alone.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
-from accounts.models import Account, AccountRequest, AccountStatus
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    Account,
+    AccountRequest,
+    AccountReview,
+    AccountStatus,
+    ReviewOutcome,
+)
+from accounts.rules import communications_team
+from governance.errors import DomainError
+from governance.formatting import long_date
+from governance.history import save_with_event
 from governance.models import User
 from governance.services.events import event_record
+from governance.services.notifications import notify
 from governance.services.profile import profile_get
-from moderation.services import assignment_propose
+from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.services import assignment_propose, assignments_end_for_account
+
+
+class AccountAction:
+    ACTIVATE = "activate"
+    SUSPEND = "suspend"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+@dataclass(frozen=True)
+class AccountTransition:
+    sources: frozenset[str]
+    target: str
+    label: str
+    past: str
+
+
+# Status changes Communications can make, each with a reason. An unapproved account becomes
+# active only through an approved request (REG-4).
+ACCOUNT_TRANSITIONS: dict[str, AccountTransition] = {
+    AccountAction.ACTIVATE: AccountTransition(
+        frozenset({AccountStatus.BEING_SET_UP}),
+        AccountStatus.ACTIVE,
+        "Mark it as live",
+        "marked the account as live",
+    ),
+    AccountAction.SUSPEND: AccountTransition(
+        frozenset({AccountStatus.ACTIVE}),
+        AccountStatus.SUSPENDED,
+        "Suspend it",
+        "suspended the account",
+    ),
+    AccountAction.CLOSE: AccountTransition(
+        frozenset(
+            {
+                AccountStatus.BEING_SET_UP,
+                AccountStatus.ACTIVE,
+                AccountStatus.SUSPENDED,
+                AccountStatus.UNAPPROVED,
+            }
+        ),
+        AccountStatus.CLOSED,
+        "Close it",
+        "closed the account",
+    ),
+    AccountAction.REOPEN: AccountTransition(
+        frozenset({AccountStatus.SUSPENDED, AccountStatus.CLOSED}),
+        AccountStatus.ACTIVE,
+        "Reopen it",
+        "reopened the account",
+    ),
+}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _url(account: Account) -> str:
+    return reverse("register_account", args=[account.pk])
+
+
+def _lock(account: Account) -> Account:
+    return (
+        Account.objects.select_for_update(of=("self",))
+        .select_related("service_area")
+        .get(pk=account.pk)
+    )
+
+
+def _save(
+    account: Account,
+    action: str,
+    fields: list[str] | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    save_with_event(account, action=action, update_fields=fields, now=now)
+
+
+def _require_communications(actor: User) -> None:
+    from governance.roles import is_communications
+
+    if not is_communications(actor):
+        raise DomainError("Only Communications can change the register.")
 
 
 def account_create_from_request(
@@ -19,14 +130,18 @@ def account_create_from_request(
     The requester and the named backup officers become proposed moderators (REQ-5).
     """
     if request.regularises is not None:
-        account = Account.objects.select_for_update().get(pk=request.regularises.pk)
+        account = _lock(request.regularises)
         previous = account.status
         account.request = request
-        account.status = AccountStatus.ACTIVE if previous == AccountStatus.UNAPPROVED else previous
+        if previous == AccountStatus.UNAPPROVED:
+            account.status = AccountStatus.ACTIVE
+            account.next_review_due = add_months(
+                timezone.localdate(now), account.review_cadence_months
+            )
         account.branding_approved_by = approver
         account.branding_approved_at = now
         account.responsible_officer = request.requester
-        account.save()
+        _save(account, "account.regularised", now=now)
         event_record(
             actor=approver,
             action="account.regularised",
@@ -37,7 +152,7 @@ def account_create_from_request(
         )
     else:
         assert request.service_area is not None
-        account = Account.objects.create(
+        account = Account(
             platform=request.platform,
             platform_other=request.platform_other,
             name=request.proposed_name,
@@ -52,6 +167,7 @@ def account_create_from_request(
             licence=request.budget_code,
             created_at=now,
         )
+        _save(account, "account.created", now=now)
         event_record(
             actor=approver,
             action="account.created",
@@ -69,3 +185,382 @@ def account_create_from_request(
             now=now,
         )
     return account
+
+
+def account_change_status(
+    *,
+    actor: User,
+    account: Account,
+    action: str,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Account:
+    now = now or timezone.now()
+    _require_communications(actor)
+    if action not in ACCOUNT_TRANSITIONS:
+        raise DomainError("Choose what to do with the account.")
+    if not reason.strip():
+        raise DomainError("Give the reason for the change.")
+    transition = ACCOUNT_TRANSITIONS[action]
+    with transaction.atomic():
+        account = _lock(account)
+        if account.status not in transition.sources:
+            raise DomainError(
+                f"The account is {account.get_status_display().lower()}, so you cannot "
+                f"{transition.label.lower().replace(' it', ' it now')}."
+            )
+        if action == AccountAction.REOPEN and _handle_in_use(account):
+            raise DomainError(
+                "Another open account in the register has this handle on this platform, so "
+                "this one cannot be reopened."
+            )
+        previous = account.status
+        account.status = transition.target
+        fields = ["status", "updated_at"]
+        if transition.target == AccountStatus.ACTIVE and account.next_review_due is None:
+            account.next_review_due = add_months(
+                timezone.localdate(now), account.review_cadence_months
+            )
+            fields.append("next_review_due")
+        if action == AccountAction.CLOSE:
+            account.closure_recommended = False
+            fields.append("closure_recommended")
+        _save(account, f"account.{action}", fields, now)
+        event_record(
+            actor=actor,
+            action=f"account.{action}",
+            subject=account,
+            summary=f"{actor.full_name} {transition.past}",
+            reason=reason.strip(),
+            data={"from": previous, "to": account.status},
+            now=now,
+        )
+        if action == AccountAction.CLOSE:
+            assignments_end_for_account(
+                account=account, actor=actor, reason="The account was closed", now=now
+            )
+    return account
+
+
+def _handle_in_use(account: Account) -> bool:
+    return (
+        Account.objects.filter(platform=account.platform, handle__iexact=account.handle)
+        .exclude(status=AccountStatus.CLOSED)
+        .exclude(pk=account.pk)
+        .exists()
+    )
+
+
+FIELD_LABELS = {
+    "name": "name",
+    "handle": "handle",
+    "url": "web address",
+    "service_area": "service area",
+    "responsible_officer": "responsible officer",
+    "secure_sessions_enabled": "secure sessions or two-step verification",
+    "credentials_location": "where the sign-in details are kept",
+    "password_last_changed": "date the password was last changed",
+    "recovery_email": "recovery email address",
+    "recovery_phone": "recovery phone number",
+    "recovery_phone_council_owned": "recovery phone is council-owned",
+    "two_factor_method": "two-step verification method",
+    "second_factor_holder": "holder of the second factor",
+    "recovery_plan_tested_on": "date the recovery plan was last tested",
+    "review_cadence_months": "months between reviews",
+    "next_review_due": "next review due",
+    "licence": "management-platform licence",
+}
+
+
+def describe(value: Any) -> str:
+    if value is None or value == "":
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return long_date(value)
+    return str(value)
+
+
+def account_update(
+    *,
+    actor: User,
+    account: Account,
+    values: dict[str, Any],
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Account:
+    """Communications edits the record; the event keeps each change in plain words."""
+    now = now or timezone.now()
+    _require_communications(actor)
+    unknown = set(values) - set(FIELD_LABELS)
+    if unknown:
+        raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if not reason.strip():
+        raise DomainError("Give the reason for the change.")
+    with transaction.atomic():
+        account = _lock(account)
+        changes = {
+            name: [describe(getattr(account, name)), describe(value)]
+            for name, value in values.items()
+            if getattr(account, name) != value
+        }
+        if not changes:
+            return account
+        for name in changes:
+            setattr(account, name, values[name])
+        _save(account, "account.updated", [*changes, "updated_at"], now)
+        event_record(
+            actor=actor,
+            action="account.updated",
+            subject=account,
+            summary=f"{actor.full_name} changed the "
+            + ", ".join(FIELD_LABELS[name] for name in changes),
+            reason=reason.strip(),
+            data={"changes": {FIELD_LABELS[name]: change for name, change in changes.items()}},
+            now=now,
+        )
+    return account
+
+
+def account_record_existing(
+    *,
+    actor: User,
+    values: dict[str, Any],
+    status: str = AccountStatus.ACTIVE,
+    now: datetime.datetime | None = None,
+) -> Account:
+    """An account the council already ran before it had the portal, entering the register
+    with the approval it had then (used when a council loads its old register)."""
+    now = now or timezone.now()
+    _require_communications(actor)
+    with transaction.atomic():
+        account = Account(**values, status=status, created_at=now)
+        if status == AccountStatus.ACTIVE and account.next_review_due is None:
+            account.next_review_due = add_months(
+                timezone.localdate(now), account.review_cadence_months
+            )
+        _save(account, "account.recorded", now=now)
+        event_record(
+            actor=actor,
+            action="account.recorded",
+            subject=account,
+            summary=f"{actor.full_name} recorded {account.name}, which the council already ran",
+            now=now,
+        )
+    return account
+
+
+def account_record_unapproved(
+    *,
+    actor: User,
+    values: dict[str, Any],
+    discovered_how: str,
+    now: datetime.datetime | None = None,
+) -> Account:
+    """An account found outside the process (REG-4), flagged until approved or closed."""
+    now = now or timezone.now()
+    _require_communications(actor)
+    with transaction.atomic():
+        account = Account(
+            **values,
+            status=AccountStatus.UNAPPROVED,
+            discovered_how=discovered_how.strip(),
+            review_cadence_months=profile_get().review_cadence_months,
+            created_at=now,
+        )
+        _save(account, "account.found_unapproved", now=now)
+        event = event_record(
+            actor=actor,
+            action="account.found_unapproved",
+            subject=account,
+            summary=f"{actor.full_name} recorded {account.name} as an unapproved account",
+            reason=discovered_how.strip(),
+            now=now,
+        )
+        officer = account.responsible_officer
+        if officer is not None:
+            notify(
+                recipients=[officer],
+                key=f"account:{account.pk}:unapproved",
+                subject=f"{account.name} needs approval or closing",
+                body=(
+                    f"Communications found the {account.platform_name} account {account.name} "
+                    f"({account.handle}), which was set up without approval, and recorded you "
+                    "as responsible for it. Bring it through a request, or Communications will "
+                    "close it."
+                ),
+                url=reverse("request_new") + f"?account={account.pk}",
+                event=event,
+                now=now,
+            )
+    return account
+
+
+def review_record(
+    *,
+    actor: User,
+    account: Account,
+    reviewed_on: datetime.date,
+    found_inappropriate: bool,
+    content_removed: bool,
+    reported_to_platform: bool,
+    notes: str,
+    outcome: str,
+    now: datetime.datetime | None = None,
+) -> AccountReview:
+    """A moderator's review (REG-5). Inappropriate content is reported to the reviewer's line
+    manager and Communications by the portal itself (MSM 5.12, MDM 8.9)."""
+    now = now or timezone.now()
+    if reviewed_on > timezone.localdate(now):
+        raise DomainError("The review date must be today or in the past.")
+    with transaction.atomic():
+        account = _lock(account)
+        if not _moderates(actor, account):
+            raise DomainError("Only the account's moderators can record a review.")
+        if account.status not in {AccountStatus.ACTIVE, AccountStatus.SUSPENDED}:
+            raise DomainError(
+                f"The account is {account.get_status_display().lower()}, so it cannot be reviewed."
+            )
+        review = AccountReview.objects.create(
+            account=account,
+            reviewer=actor,
+            reviewed_on=reviewed_on,
+            found_inappropriate=found_inappropriate,
+            content_removed=content_removed and found_inappropriate,
+            reported_to_platform=reported_to_platform and found_inappropriate,
+            notes=notes.strip(),
+            outcome=outcome,
+            created_at=now,
+        )
+        account.next_review_due = add_months(reviewed_on, account.review_cadence_months)
+        fields = ["next_review_due", "updated_at"]
+        if outcome == ReviewOutcome.CLOSE:
+            account.closure_recommended = True
+            fields.append("closure_recommended")
+        _save(account, "account.reviewed", fields, now)
+        findings = "found inappropriate content" if found_inappropriate else "found nothing wrong"
+        event = event_record(
+            actor=actor,
+            action="account.reviewed",
+            subject=account,
+            summary=f"{actor.full_name} reviewed the account and {findings}"
+            + ("; they recommend closing it" if outcome == ReviewOutcome.CLOSE else ""),
+            reason=notes.strip(),
+            data={
+                "review": review.pk,
+                "reviewed_on": reviewed_on.isoformat(),
+                "content_removed": review.content_removed,
+                "reported_to_platform": review.reported_to_platform,
+            },
+            now=now,
+        )
+        if found_inappropriate:
+            notify(
+                recipients=[actor.line_manager, *communications_team()],
+                key=f"review:{review.pk}:inappropriate",
+                subject=f"Inappropriate content found on {account.name}",
+                body=(
+                    f"{actor.full_name} reviewed {account.name} on {long_date(reviewed_on)} and "
+                    "found inappropriate content. "
+                    + ("It was removed. " if review.content_removed else "It was NOT removed. ")
+                    + (
+                        "It was reported to the platform."
+                        if review.reported_to_platform
+                        else "It was not reported to the platform."
+                    )
+                    + (f"\n\nTheir notes: {review.notes}" if review.notes else "")
+                ),
+                url=_url(account),
+                event=event,
+                now=now,
+            )
+        if outcome == ReviewOutcome.CLOSE:
+            notify(
+                recipients=communications_team(),
+                key=f"review:{review.pk}:close",
+                subject=f"Moderators recommend closing {account.name}",
+                body=(
+                    f"{actor.full_name} reviewed {account.name} and recommends closing it."
+                    + (f"\n\nTheir notes: {review.notes}" if review.notes else "")
+                ),
+                url=_url(account),
+                event=event,
+                now=now,
+            )
+    return review
+
+
+def _moderates(person: User, account: Account) -> bool:
+    return ModeratorAssignment.objects.filter(
+        account=account,
+        person=person,
+        state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
+    ).exists()
+
+
+def reviews_remind(*, now: datetime.datetime | None = None) -> int:
+    """Before a review is due, its moderators; when overdue, their line managers; later,
+    Communications: each once per due date, however often this runs (REM-1, REM-2)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    profile = profile_get()
+    soon = today + datetime.timedelta(days=profile.review_reminder_days)
+    escalate_before = today - datetime.timedelta(days=profile.review_escalation_days)
+    accounts = (
+        Account.objects.filter(status=AccountStatus.ACTIVE, next_review_due__lte=soon)
+        .select_related("responsible_officer__line_manager")
+        .prefetch_related("assignments__person__line_manager")
+    )
+    told = 0
+    comms = list(communications_team())
+    for account in accounts:
+        due = account.next_review_due
+        assert due is not None
+        moderators = [
+            assignment.person
+            for assignment in account.assignments.all()
+            if assignment.state in {AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION}
+        ] or ([account.responsible_officer] if account.responsible_officer else [])
+        key = f"review:account:{account.pk}:due:{due.isoformat()}"
+        url = reverse("review_new", args=[account.pk])
+        with transaction.atomic():
+            notify(
+                recipients=moderators,
+                key=f"{key}:moderators",
+                subject=f"Review {account.name} by {long_date(due)}",
+                body=(
+                    f"{account.name} ({account.platform_name} {account.handle}) is due for its "
+                    f"review on {long_date(due)}. Check its content and record what you found."
+                ),
+                url=url,
+                now=now,
+            )
+            if due < today:
+                managers = [p.line_manager for p in moderators if p and p.line_manager]
+                notify(
+                    recipients=managers,
+                    key=f"{key}:line_managers",
+                    subject=f"{account.name} is overdue for review",
+                    body=(
+                        f"Your team has not reviewed {account.name} ({account.platform_name} "
+                        f"{account.handle}), which was due on {long_date(due)}."
+                    ),
+                    url=_url(account),
+                    now=now,
+                )
+            if due < escalate_before:
+                notify(
+                    recipients=comms,
+                    key=f"{key}:communications",
+                    subject=f"{account.name} is {(today - due).days} days overdue for review",
+                    body=(
+                        f"Nobody has reviewed {account.name} ({account.platform_name} "
+                        f"{account.handle}) since its review fell due on {long_date(due)}. "
+                        "Its moderators and their line managers have been told."
+                    ),
+                    url=_url(account),
+                    now=now,
+                )
+        told += 1
+    return told

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import access_own_request, access_request, access_unapproved_account
 from accounts.forms.requests import DecisionForm, RequestForm, WithdrawForm
 from accounts.models import Account, AccountRequest, ApprovalStep
+from accounts.register_queries import can_see_account
 from accounts.rules import (
     can_decide,
     can_edit_request,
@@ -176,6 +177,7 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     step = current_step(item)
     steps = list(item.steps.filter(round=item.round).select_related("decided_by"))
     holders = step_approvers(item, step.kind) if step else []
+    account = Account.objects.filter(request=item).first()
     return render(
         request,
         "accounts/request_detail.html",
@@ -190,7 +192,8 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_decide": step is not None and can_decide(request.user, step),
             "can_edit": can_edit_request(request.user, item),
             "can_withdraw": can_withdraw_request(request.user, item),
-            "account": getattr(item, "account", None),
+            "account": account,
+            "account_visible": account is not None and can_see_account(request.user, account),
         },
     )
 

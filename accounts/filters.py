@@ -1,0 +1,119 @@
+"""The register's search, filters and sorting (REG-2), with GOV.UK form markup."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import AccountStatus, Platform
+from accounts.register_queries import CREDENTIALS_MISSING, OPEN_ACCOUNT
+from governance.models import ServiceArea
+
+SORTS = {
+    "name": ("name", "Name (A to Z)"),
+    "platform": ("platform", "Platform"),
+    "service_area": ("service_area__name", "Service area"),
+    "status": ("status", "Status"),
+    "review": ("next_review_due", "Next review due (soonest first)"),
+    "moderators": ("active_moderators", "Active moderators (fewest first)"),
+}
+
+
+def _flag(label: str) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(
+        label=label, widget=forms.CheckboxInput, method="filter_flag"
+    )
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search by name, handle or web address", method="filter_search"
+    )
+    platform = django_filters.ChoiceFilter(
+        choices=Platform.choices, empty_label="Any platform", label="Platform"
+    )
+    service_area = django_filters.ModelChoiceFilter(
+        queryset=ServiceArea.objects.order_by("name"),
+        empty_label="Any service area",
+        label="Service area",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=AccountStatus.choices, empty_label="Any status", label="Status"
+    )
+    review_overdue = _flag("Review overdue")
+    few_moderators = _flag("Fewer than two active moderators")
+    credentials_missing = _flag("Credential details missing")
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (_, label) in SORTS.items()],
+        empty_label=None,
+        label="Sort by",
+        method="filter_sort",
+    )
+
+    def __init__(self, *args: Any, reference_date: datetime.date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.reference_date = reference_date or timezone.localdate()
+        form = self.form
+        form.fields["q"].max_length = 100
+        form.fields["sort"].required = False
+        for name, label in (
+            ("platform", "a platform"),
+            ("service_area", "a service area"),
+            ("status", "a status"),
+            ("sort", "an order"),
+        ):
+            message = f"Select {label} from the list"  # noqa: S608 - words, not SQL
+            form.fields[name].error_messages["invalid_choice"] = message
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            Field.text("q"),
+            Field.select("platform"),
+            Field.select("service_area"),
+            Field.select("status"),
+            Field.checkbox("review_overdue", small=True),
+            Field.checkbox("few_moderators", small=True),
+            Field.checkbox("credentials_missing", small=True),
+            Field.select("sort"),
+            Button.secondary("apply", "Apply filters"),
+        )
+        form.helper = helper
+
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip().lstrip("@")
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(handle__icontains=value) | Q(url__icontains=value)
+        )
+
+    def filter_flag(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        if name == "review_overdue":
+            return queryset.filter(
+                status=AccountStatus.ACTIVE, next_review_due__lt=self.reference_date
+            )
+        if name == "few_moderators":
+            return queryset.filter(status__in=OPEN_ACCOUNT, active_moderators__lt=2)
+        return queryset.filter(CREDENTIALS_MISSING, status__in=OPEN_ACCOUNT)
+
+    def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset
+
+    def sorted_qs(self) -> QuerySet[Any]:
+        rows = self.qs  # validates the form
+        key = getattr(self.form, "cleaned_data", {}).get("sort") or "name"
+        column = F(SORTS.get(key, SORTS["name"])[0]).asc(nulls_last=True)
+        return rows.order_by(column, "name", "pk")
+
+    @property
+    def active_filters(self) -> bool:
+        return any(self.data.get(name) for name in self.filters if name not in {"sort", "page"})

@@ -1,0 +1,452 @@
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import (
+    Account,
+    AccountStatus,
+    Platform,
+    ReviewOutcome,
+    TwoFactorMethod,
+)
+from accounts.services.register import ACCOUNT_TRANSITIONS
+from accounts.validation import handle_problem
+from governance.forms import GOVUKDateField, GOVUKForm
+from governance.models import ServiceArea, User
+
+UK_PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
+PASSWORD_LIKE = re.compile(r"(password|passwd|pwd|pw)\s*[:=]", re.IGNORECASE)
+
+
+def council_domain(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(domain == d or domain.endswith("." + d) for d in settings.COUNCIL_EMAIL_DOMAINS)
+
+
+def staff_by_email(email: str, message: str) -> User | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    person = User.objects.filter(email__iexact=email, is_active=True).first()
+    if person is None or person.has_left:
+        raise ValidationError(message)
+    return person
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.CharField(required=False)
+
+    def clean_as_of(self) -> datetime.date | None:
+        text = (self.cleaned_data.get("as_of") or "").strip()
+        if not text:
+            return None
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError("Enter the date as year-month-day, like 2026-04-01") from None
+        if day > timezone.localdate():
+            raise ValidationError("The date must be today or in the past")
+        return day
+
+
+class AccountFormMixin:
+    """Checks shared by the edit form and the unapproved-account form."""
+
+    cleaned_data: dict[str, Any]
+    instance_pk: int | None = None
+
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data.get("handle", "").strip()
+        if message := handle_problem(handle):
+            raise ValidationError(message)
+        return handle
+
+    def check_handle_unique(self, platform: str, handle: str) -> None:
+        taken = (
+            Account.objects.filter(platform=platform, handle__iexact=handle)
+            .exclude(status=AccountStatus.CLOSED)
+            .exclude(pk=self.instance_pk or 0)
+        )
+        if taken.exists():
+            raise ValidationError(
+                {
+                    "handle": "An account with this handle on this platform is already in "
+                    "the register"
+                }
+            )
+
+
+URL_MESSAGE = "Enter the web address in the correct format, like https://x.com/LeisureEvents"
+
+
+class AccountEditForm(AccountFormMixin, forms.ModelForm):
+    url = forms.URLField(
+        label="Web address",
+        required=False,
+        assume_scheme="https",
+        max_length=300,
+        help_text="For example, https://x.com/LeisureEvents",
+        error_messages={"invalid": URL_MESSAGE},
+    )
+    responsible_officer_email = forms.EmailField(
+        label="Responsible officer's email address", required=False
+    )
+    second_factor_holder_email = forms.EmailField(
+        label="Email address of the person who holds the second factor",
+        help_text="The person whose phone, key or mailbox receives the code.",
+        required=False,
+    )
+    password_last_changed = GOVUKDateField(
+        label="When was the password last changed?", required=False, require_all_fields=False
+    )
+    recovery_plan_tested_on = GOVUKDateField(
+        label="When was the recovery plan last tested?", required=False, require_all_fields=False
+    )
+    next_review_due = GOVUKDateField(
+        label="Next review due", required=False, require_all_fields=False
+    )
+    reason = forms.CharField(
+        label="Why are you making these changes?",
+        help_text="This is kept in the account's timeline.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are making these changes"},
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "handle",
+            "url",
+            "service_area",
+            "secure_sessions_enabled",
+            "credentials_location",
+            "password_last_changed",
+            "recovery_email",
+            "recovery_phone",
+            "recovery_phone_council_owned",
+            "two_factor_method",
+            "recovery_plan_tested_on",
+            "review_cadence_months",
+            "next_review_due",
+            "licence",
+        ]
+        widgets = {"two_factor_method": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance_pk = self.instance.pk
+        fields = self.fields
+        fields["name"].error_messages["required"] = "Enter the name of the account"
+        fields["handle"].error_messages["required"] = "Enter the handle"
+        fields["service_area"].queryset = ServiceArea.objects.order_by("name")  # type: ignore[attr-defined]
+        fields["service_area"].error_messages["required"] = "Select the service area"
+        fields["credentials_location"].help_text = (
+            "Where in the council's password manager the sign-in details are kept, for example "
+            "'Keeper > Communications > Leisure Events'. Never type the password here."
+        )
+        fields["recovery_email"].help_text = (
+            "Must be a council mailbox ("
+            + ", ".join(f"@{domain}" for domain in settings.COUNCIL_EMAIL_DOMAINS)
+            + ")."
+        )
+        fields["recovery_email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like social@council.gov.uk"
+        )
+        fields["recovery_phone"].help_text = "A council-owned phone, for example 01234 567890."
+        fields["recovery_phone_council_owned"].label = "The recovery phone belongs to the council"
+        fields["two_factor_method"].choices = TwoFactorMethod.choices  # type: ignore[attr-defined]
+        fields["review_cadence_months"].error_messages["invalid"] = "Enter a whole number, like 3"
+        fields["review_cadence_months"].min_value = 1  # type: ignore[attr-defined]
+        fields[
+            "secure_sessions_enabled"
+        ].label = "Secure sessions or two-step verification are turned on at the platform"
+        for name in ("responsible_officer", "second_factor_holder"):
+            person = getattr(self.instance, name)
+            if person is not None:
+                self.initial[f"{name}_email"] = person.email
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("name"),
+                Field.text("handle", field_width=20),
+                Field.text("url"),
+                Field.select("service_area"),
+                Field.text("responsible_officer_email", field_width=20),
+                Field.text("licence", field_width=20),
+                legend="The account",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.checkbox("secure_sessions_enabled"),
+                Field.text("credentials_location"),
+                Field("password_last_changed"),
+                Field.text("recovery_email", field_width=20),
+                Field.text("recovery_phone", field_width=20),
+                Field.checkbox("recovery_phone_council_owned"),
+                Field.radios("two_factor_method", legend_size=Size.SMALL, small=True),
+                Field.text("second_factor_holder_email", field_width=20),
+                Field("recovery_plan_tested_on"),
+                legend="Security and recovery",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("review_cadence_months", field_width=3),
+                Field("next_review_due"),
+                legend="Reviews",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.textarea("reason", rows=3),
+            Submit("submit", "Save the changes"),
+        )
+
+    def clean_credentials_location(self) -> str:
+        text: str = self.cleaned_data.get("credentials_location", "").strip()
+        if PASSWORD_LIKE.search(text):
+            raise ValidationError(
+                "Do not type a password here: say where in the password manager it is kept"
+            )
+        return text
+
+    def clean_recovery_email(self) -> str:
+        email: str = self.cleaned_data.get("recovery_email", "").strip().lower()
+        if email and not council_domain(email):
+            raise ValidationError(
+                "The recovery email address must be a council mailbox, not a personal one"
+            )
+        return email
+
+    def clean_recovery_phone(self) -> str:
+        phone: str = self.cleaned_data.get("recovery_phone", "").strip()
+        if phone and not UK_PHONE.match(phone):
+            raise ValidationError("Enter a UK phone number, like 01234 567890 or +44 1234 567890")
+        return phone
+
+    def clean_responsible_officer_email(self) -> User | None:
+        return staff_by_email(
+            self.cleaned_data.get("responsible_officer_email", ""),
+            "There is no member of staff with this email address",
+        )
+
+    def clean_second_factor_holder_email(self) -> User | None:
+        return staff_by_email(
+            self.cleaned_data.get("second_factor_holder_email", ""),
+            "There is no member of staff with this email address",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("recovery_phone") and not cleaned.get("recovery_phone_council_owned"):
+            self.add_error(
+                "recovery_phone_council_owned",
+                "Confirm the recovery phone belongs to the council, or remove the number",
+            )
+        handle = cleaned.get("handle")
+        if handle:
+            try:
+                self.check_handle_unique(self.instance.platform, handle)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def values(self) -> dict[str, Any]:
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values["responsible_officer"] = self.cleaned_data["responsible_officer_email"]
+        values["second_factor_holder"] = self.cleaned_data["second_factor_holder_email"]
+        return values
+
+
+class UnapprovedAccountForm(AccountFormMixin, GOVUKForm):
+    submit_label = "Record the account"
+
+    platform = forms.ChoiceField(
+        label="Platform",
+        choices=[("", "Select a platform"), *Platform.choices],
+        error_messages={"required": "Select the platform"},
+    )
+    platform_other = forms.CharField(label="If another platform, which one?", required=False)
+    name = forms.CharField(
+        label="Name of the account", error_messages={"required": "Enter the name of the account"}
+    )
+    handle = forms.CharField(label="Handle", error_messages={"required": "Enter the handle"})
+    url = forms.URLField(
+        label="Web address",
+        required=False,
+        assume_scheme="https",
+        max_length=300,
+        error_messages={"invalid": URL_MESSAGE},
+    )
+    service_area = forms.ModelChoiceField(
+        queryset=ServiceArea.objects.order_by("name"),
+        empty_label="Select a service area",
+        error_messages={"required": "Select the service area it belongs to"},
+    )
+    responsible_officer_email = forms.EmailField(
+        label="Email address of the officer who runs it (optional)",
+        help_text="They will be asked to bring it through a request.",
+        required=False,
+    )
+    discovered_how = forms.CharField(
+        label="How was it found?",
+        help_text="For example, 'social media monitoring alert, 3 March'.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter how the account was found"},
+    )
+
+    def layout_fields(self) -> list[Any]:
+        return [
+            Field.select("platform"),
+            Field.text("platform_other", field_width=20),
+            Field.text("name"),
+            Field.text("handle", field_width=20),
+            Field.text("url"),
+            Field.select("service_area"),
+            Field.text("responsible_officer_email", field_width=20),
+            Field.textarea("discovered_how", rows=3),
+        ]
+
+    def clean_responsible_officer_email(self) -> User | None:
+        return staff_by_email(
+            self.cleaned_data.get("responsible_officer_email", ""),
+            "There is no member of staff with this email address",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("platform") == Platform.OTHER and not cleaned.get("platform_other"):
+            self.add_error("platform_other", "Enter the name of the platform")
+        if cleaned.get("platform") and cleaned.get("handle"):
+            try:
+                self.check_handle_unique(cleaned["platform"], cleaned["handle"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "platform": data["platform"],
+            "platform_other": data["platform_other"].strip(),
+            "name": data["name"].strip(),
+            "handle": data["handle"],
+            "url": data["url"],
+            "service_area": data["service_area"],
+            "responsible_officer": data["responsible_officer_email"],
+        }
+
+
+class AccountStatusForm(GOVUKForm):
+    submit_label = "Save"
+
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you want to do with the account"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        help_text="This is kept in the account's timeline.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            (action, transition.label)
+            for action, transition in ACCOUNT_TRANSITIONS.items()
+            if account.status in transition.sources
+        ]
+        self.fields["action"].choices = choices  # type: ignore[attr-defined]
+        self.fields["action"].error_messages["invalid_choice"] = (
+            "Select one of the changes offered for this account"
+        )
+
+    def layout_fields(self) -> list[Any]:
+        return [Field.radios("action", legend_size=Size.MEDIUM), Field.textarea("reason", rows=3)]
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ReviewForm(GOVUKForm):
+    submit_label = "Record the review"
+
+    reviewed_on = GOVUKDateField(
+        label="When did you review the account?",
+        help_text="For example, 27 3 2026",
+        error_messages={
+            "required": "Enter the date of the review",
+            "incomplete": "Enter the date of the review",
+        },
+    )
+    found_inappropriate = forms.ChoiceField(
+        label="Did you find inappropriate content?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you found inappropriate content"},
+    )
+    content_removed = forms.ChoiceField(
+        label="If you did, was it removed?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reported_to_platform = forms.ChoiceField(
+        label="If you did, did you report it to the platform?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    notes = forms.CharField(
+        label="What did you find?",
+        help_text=(
+            "Needed if you found inappropriate content. We send this to your line manager and "
+            "Communications, as the policy asks (MSM 5.12)."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    outcome = forms.ChoiceField(
+        label="What should happen to the account?",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Inactive accounts get closed, not forgotten.",
+        error_messages={"required": "Select what should happen to the account"},
+    )
+
+    def layout_fields(self) -> list[Any]:
+        return [
+            Field("reviewed_on"),
+            Field.radios("found_inappropriate", legend_size=Size.SMALL, inline=True),
+            Field.radios("content_removed", legend_size=Size.SMALL, inline=True),
+            Field.radios("reported_to_platform", legend_size=Size.SMALL, inline=True),
+            Field.textarea("notes", rows=4),
+            Field.radios("outcome", legend_size=Size.SMALL),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        reviewed = cleaned.get("reviewed_on")
+        if reviewed and reviewed > timezone.localdate():
+            self.add_error("reviewed_on", "The review date must be today or in the past")
+        if cleaned.get("found_inappropriate") == "yes":
+            if not cleaned.get("content_removed"):
+                self.add_error("content_removed", "Select yes if the content was removed")
+            if not cleaned.get("reported_to_platform"):
+                self.add_error(
+                    "reported_to_platform", "Select yes if you reported it to the platform"
+                )
+            if not (cleaned.get("notes") or "").strip():
+                self.add_error("notes", "Say what you found")
+        return cleaned

@@ -1,0 +1,16 @@
+"""Scheduled reminders about requests and reviews; each is safe to run any number of times."""
+
+from celery import shared_task
+
+from accounts.services.register import reviews_remind
+from accounts.services.requests import requests_remind_waiting
+
+
+@shared_task
+def remind_waiting_approvals() -> int:
+    return requests_remind_waiting()
+
+
+@shared_task
+def remind_reviews() -> int:
+    return reviews_remind()

@@ -1,0 +1,161 @@
+"""An account's whole timeline in plain words (REG-3): event rows and simple-history together.
+
+Event rows say who did what and why. simple-history adds the changes that were made outside
+the portal's services (the admin site, a data fix), which have no event row of their own; the
+changes the services make are marked ``event:...`` in their history rows and shown once, from
+the event. The number of queries does not depend on how long the history is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from accounts.models import Account, AccountRequest
+from accounts.services.register import FIELD_LABELS, describe
+from governance.history import EVENT_MARK
+from governance.models import Event, ServiceArea, User
+from moderation.models import ModeratorAssignment
+
+IGNORED_FIELDS = {"id", "updated_at", "created_at"}
+ASSIGNMENT_LABELS = {
+    "state": "state",
+    "starts_on": "start date",
+    "ends_on": "end date",
+    "person": "moderator",
+    "reason": "reason",
+    "granted_by": "granted by",
+}
+
+
+@dataclass
+class Entry:
+    when: datetime.datetime
+    who: str
+    what: str
+    why: str = ""
+    details: list[str] = field(default_factory=list)
+    source: str = "event"
+
+
+def account_timeline(account: Account) -> list[Entry]:
+    request_ids = [account.request_id] if account.request_id else []
+    request_ids += list(account.regularisation_requests.values_list("pk", flat=True))
+    assignment_ids = list(account.assignments.values_list("pk", flat=True))
+    types = ContentType.objects.get_for_models(Account, AccountRequest, ModeratorAssignment)
+    events = Event.objects.filter(
+        Q(subject_type=types[Account], subject_id=account.pk)
+        | Q(subject_type=types[AccountRequest], subject_id__in=request_ids)
+        | Q(subject_type=types[ModeratorAssignment], subject_id__in=assignment_ids)
+    ).select_related("actor")
+    entries = [_from_event(event) for event in events]
+
+    account_history = list(account.history.order_by("history_date", "history_id"))
+    assignment_history = list(
+        ModeratorAssignment.history.filter(id__in=assignment_ids).order_by(
+            "history_date", "history_id"
+        )
+    )
+    names = _names(account_history + assignment_history)
+    entries += _from_history(account_history, FIELD_LABELS, "the account", names)
+    entries += _from_history(assignment_history, ASSIGNMENT_LABELS, "a moderator", names)
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def _from_event(event: Event) -> Entry:
+    details = [
+        f"{label}: {old} → {new}" for label, (old, new) in (event.data.get("changes") or {}).items()
+    ]
+    return Entry(
+        when=event.occurred_at,
+        who=event.actor.full_name if event.actor else "The portal",
+        what=event.summary,
+        why=event.reason,
+        details=details,
+    )
+
+
+def _names(records: list[Any]) -> dict[tuple[str, int], str]:
+    """Names for the people and service areas that history records point at, in two queries."""
+    users: set[int] = set()
+    areas: set[int] = set()
+    for record in records:
+        for attribute in (
+            "responsible_officer_id",
+            "second_factor_holder_id",
+            "person_id",
+            "granted_by_id",
+            "history_user_id",
+        ):
+            if getattr(record, attribute, None):
+                users.add(getattr(record, attribute))
+        if getattr(record, "service_area_id", None):
+            areas.add(record.service_area_id)
+    names = {
+        ("user", pk): name
+        for pk, name in User.objects.filter(pk__in=users).values_list("pk", "full_name")
+    }
+    names |= {
+        ("area", pk): name
+        for pk, name in ServiceArea.objects.filter(pk__in=areas).values_list("pk", "name")
+    }
+    return names
+
+
+def _value(record: Any, name: str, names: dict[tuple[str, int], str]) -> str:
+    field_object = record._meta.get_field(name)
+    if field_object.is_relation:
+        pk = getattr(record, f"{name}_id")
+        kind = "area" if name == "service_area" else "user"
+        return names.get((kind, pk), "nothing") if pk else "nothing"
+    value = getattr(record, name)
+    if getattr(field_object, "choices", None):
+        value = dict(field_object.choices).get(value, value)
+    return describe(value)
+
+
+def _from_history(
+    records: list[Any], labels: dict[str, str], what: str, names: dict[tuple[str, int], str]
+) -> list[Entry]:
+    entries = []
+    previous: dict[int, Any] = {}
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if (record.history_change_reason or "").startswith(EVENT_MARK):
+            continue
+        who = names.get(("user", record.history_user_id), "Someone outside the portal")
+        if record.history_type == "+" or before is None:
+            entries.append(Entry(record.history_date, who, f"{who} added {what}", source="history"))
+            continue
+        if record.history_type == "-":
+            entries.append(
+                Entry(record.history_date, who, f"{who} removed {what}", source="history")
+            )
+            continue
+        details = [
+            f"{label}: {_value(before, name, names)} → {_value(record, name, names)}"
+            for name, label in labels.items()
+            if name not in IGNORED_FIELDS
+            and _value(before, name, names) != _value(record, name, names)
+        ]
+        if hasattr(record, "status") and record.status != before.status:
+            details.insert(
+                0, f"status: {before.get_status_display()} → {record.get_status_display()}"
+            )
+        if details:
+            entries.append(
+                Entry(
+                    record.history_date,
+                    who,
+                    f"{who} changed {what} outside the portal's forms",
+                    why=record.history_change_reason or "",
+                    details=details,
+                    source="history",
+                )
+            )
+    return entries

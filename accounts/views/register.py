@@ -1,0 +1,344 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.exports import csv_response, xlsx_response
+from accounts.filters import RegisterFilter
+from accounts.forms.register import (
+    AccountEditForm,
+    AccountStatusForm,
+    AsOfForm,
+    ReviewForm,
+    UnapprovedAccountForm,
+)
+from accounts.models import Account, AccountReview, AccountStatus, Platform
+from accounts.register_queries import (
+    CREDENTIALS_MISSING,
+    OPEN_ACCOUNT,
+    OPEN_ASSIGNMENT,
+    can_edit_register,
+    can_read_whole_register,
+    can_see_account,
+    has_register,
+    register_rows,
+)
+from accounts.services.register import (
+    account_change_status,
+    account_record_unapproved,
+    account_update,
+    review_record,
+)
+from accounts.timeline import account_timeline
+from governance.decorators import allowed_if
+from governance.errors import DomainError
+from governance.http import AuthenticatedRequest
+from governance.models import ServiceArea
+from moderation.models import AssignmentState, ModeratorAssignment
+
+PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 50
+
+
+def access_account(user: Any, pk: int) -> Account:
+    account = get_object_or_404(
+        Account.objects.select_related(
+            "service_area",
+            "responsible_officer",
+            "branding_approved_by",
+            "second_factor_holder",
+            "request",
+        ),
+        pk=pk,
+    )
+    if not can_see_account(user, account):
+        raise Http404
+    return account
+
+
+def _register_filters(
+    request: AuthenticatedRequest,
+) -> tuple[RegisterFilter, AsOfForm, datetime.date | None]:
+    as_of_form = AsOfForm(request.GET)
+    as_of = as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None
+    if request.GET.get("as_of") and not can_read_whole_register(request.user):
+        raise Http404
+    rows = register_rows(request.user, as_of)
+    filterset = RegisterFilter(
+        request.GET or None, queryset=rows, reference_date=as_of or timezone.localdate()
+    )
+    return filterset, as_of_form, as_of
+
+
+def _query_without_page(request: AuthenticatedRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def register_list(request: AuthenticatedRequest) -> HttpResponse:
+    if not has_register(request.user):
+        raise Http404
+    filterset, as_of_form, as_of = _register_filters(request)
+    page = Paginator(filterset.sorted_qs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _query_without_page(request)
+    return render(
+        request,
+        "accounts/register_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "as_of_form": as_of_form,
+            "as_of": as_of,
+            "page": page,
+            "query": query,
+            "whole_register": can_read_whole_register(request.user),
+            "can_edit": can_edit_register(request.user),
+        },
+    )
+
+
+@allowed_if(can_read_whole_register)
+@require_GET
+def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+    filterset, _, as_of = _register_filters(request)
+    rows = filterset.sorted_qs()
+    day = (as_of or timezone.localdate()).isoformat()
+    filename = f"social-media-register-{day}" + ("-as-of" if as_of else "")
+    if fmt == "csv":
+        return csv_response(rows, as_of, filename)
+    return xlsx_response(rows, as_of, filename)
+
+
+@require_GET
+def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account = access_account(request.user, pk)
+    assignments = list(
+        ModeratorAssignment.objects.filter(account=account)
+        .select_related("person", "granted_by")
+        .order_by("state", "person__full_name")
+    )
+    timeline = Paginator(account_timeline(account), TIMELINE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    moderates = any(
+        a.person_id == request.user.pk
+        and a.state in {AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION}
+        for a in assignments
+    )
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "assignments": assignments,
+            "active_count": sum(a.state == AssignmentState.ACTIVE for a in assignments),
+            "reviews": list(
+                AccountReview.objects.filter(account=account).select_related("reviewer")[:10]
+            ),
+            "timeline": timeline,
+            "page": timeline,
+            "can_edit": can_edit_register(request.user),
+            "can_review": moderates
+            and account.status in {AccountStatus.ACTIVE, AccountStatus.SUSPENDED},
+            "regularisation": account.regularisation_requests.order_by("-created_at").first(),
+            "can_regularise": account.status == AccountStatus.UNAPPROVED
+            and (
+                account.responsible_officer_id == request.user.pk or can_edit_register(request.user)
+            ),
+        },
+    )
+
+
+def _edit_access(request: AuthenticatedRequest, pk: int) -> Account:
+    account = access_account(request.user, pk)
+    if not can_edit_register(request.user):
+        raise Http404
+    return account
+
+
+@require_http_methods(["GET", "POST"])
+def account_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account = _edit_access(request, pk)
+    form = AccountEditForm(request.POST if request.method == "POST" else None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_update(
+                actor=request.user,
+                account=Account(pk=account.pk),
+                values=form.values(),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The account's record was saved.")
+        return redirect("register_account", pk=account.pk)
+    account.refresh_from_db()
+    return render(request, "accounts/account_edit.html", {"account": account, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def account_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account = _edit_access(request, pk)
+    form = AccountStatusForm(request.POST if request.method == "POST" else None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = account_change_status(
+                actor=request.user,
+                account=account,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The account is now {account.get_status_display().lower()}.")
+        return redirect("register_account", pk=account.pk)
+    return render(request, "accounts/account_status.html", {"account": account, "form": form})
+
+
+@allowed_if(can_edit_register)
+@require_http_methods(["GET", "POST"])
+def unapproved_new(request: AuthenticatedRequest) -> HttpResponse:
+    form = UnapprovedAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        account = account_record_unapproved(
+            actor=request.user,
+            values=form.values(),
+            discovered_how=form.cleaned_data["discovered_how"],
+        )
+        messages.success(request, f"{account.name} was recorded as an unapproved account.")
+        return redirect("register_account", pk=account.pk)
+    return render(request, "accounts/unapproved_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account = access_account(request.user, pk)
+    if not ModeratorAssignment.objects.filter(
+        account=account,
+        person=request.user,
+        state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
+    ).exists():
+        raise Http404
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reviewed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review_record(
+                actor=request.user,
+                account=account,
+                reviewed_on=data["reviewed_on"],
+                found_inappropriate=data["found_inappropriate"] == "yes",
+                content_removed=data.get("content_removed") == "yes",
+                reported_to_platform=data.get("reported_to_platform") == "yes",
+                notes=data.get("notes", ""),
+                outcome=data["outcome"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Your review was recorded.")
+        return redirect("register_account", pk=account.pk)
+    return render(request, "accounts/review_new.html", {"account": account, "form": form})
+
+
+def dashboard_counts(today: datetime.date) -> list[dict[str, Any]]:
+    open_accounts = Account.objects.filter(status__in=OPEN_ACCOUNT)
+    active_counts = Account.objects.annotate(
+        active_moderators=Count("assignments", filter=Q(assignments__state=AssignmentState.ACTIVE))
+    )
+    cards = [
+        (
+            "Overdue for review",
+            Account.objects.filter(status=AccountStatus.ACTIVE, next_review_due__lt=today),
+            "review_overdue=on",
+        ),
+        (
+            "Fewer than two active moderators",
+            active_counts.filter(status__in=OPEN_ACCOUNT, active_moderators__lt=2),
+            "few_moderators=on",
+        ),
+        (
+            "Credential details missing",
+            open_accounts.filter(CREDENTIALS_MISSING),
+            "credentials_missing=on",
+        ),
+        (
+            "Unapproved accounts",
+            Account.objects.filter(status=AccountStatus.UNAPPROVED),
+            "status=unapproved",
+        ),
+        (
+            "Being set up",
+            Account.objects.filter(status=AccountStatus.BEING_SET_UP),
+            "status=being_set_up",
+        ),
+        (
+            "Closure recommended by a review",
+            Account.objects.filter(closure_recommended=True).exclude(status=AccountStatus.CLOSED),
+            "",
+        ),
+    ]
+    register = reverse("register")
+    return [
+        {
+            "label": label,
+            "count": queryset.count(),
+            "url": f"{register}?{query}" if query else register,
+        }
+        for label, queryset, query in cards
+    ]
+
+
+def _breakdown(field: str, labels: dict[Any, str], query_key: str) -> list[dict[str, Any]]:
+    totals = (
+        Account.objects.filter(status__in=OPEN_ACCOUNT)
+        .values(field)
+        .annotate(total=Count("pk"))
+        .order_by("-total", field)
+    )
+    rows = [
+        {
+            "label": labels.get(row[field], str(row[field])),
+            "count": row["total"],
+            "url": f"{reverse('register')}?{query_key}={row[field]}",
+        }
+        for row in totals
+    ]
+    biggest = max((row["count"] for row in rows), default=0) or 1
+    for row in rows:
+        row["width"] = round(row["count"] * 300 / biggest)
+    return rows
+
+
+@allowed_if(can_read_whole_register)
+@require_GET
+def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    areas = dict(ServiceArea.objects.values_list("pk", "name"))
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "cards": dashboard_counts(today),
+            "by_platform": _breakdown("platform", dict(Platform.choices), "platform"),
+            "by_area": _breakdown("service_area", areas, "service_area"),
+            "can_edit": can_edit_register(request.user),
+            "open_states": OPEN_ASSIGNMENT,
+        },
+    )

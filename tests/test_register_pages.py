@@ -1,0 +1,713 @@
+"""The register pages: filters, the register on a past date, exports, edits and who sees what."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.exports import HEADERS
+from accounts.models import Account, AccountStatus, Platform, ReviewOutcome
+from accounts.services.register import (
+    account_change_status,
+    account_update,
+    review_record,
+)
+from governance.models import Event, ServiceArea, User
+from moderation.models import ModeratorAssignment
+from moderation.services import assignment_end, assignment_record_existing
+from tests.register_helpers import make_account
+
+UTC = datetime.UTC
+
+
+def page_of(response: Any) -> str:
+    return response.content.decode()
+
+
+def names_on(response: Any) -> list[str]:
+    import re
+
+    return re.findall(r'href="/register/\d+/">([^<]+)</a>', page_of(response))
+
+
+@pytest.fixture
+def register(
+    communications: User, requester: User, colleague: User, leisure: ServiceArea, housing: Any
+) -> dict[str, Account]:
+    today = timezone.localdate()
+    return {
+        "healthy": make_account(
+            communications,
+            leisure,
+            name="Healthy",
+            handle="@healthy",
+            moderators=(requester, colleague),
+            next_review_due=today + datetime.timedelta(days=30),
+        ),
+        "overdue": make_account(
+            communications,
+            housing,
+            name="Overdue",
+            handle="@overdue",
+            platform=Platform.FACEBOOK,
+            moderators=(colleague,),
+            next_review_due=today - datetime.timedelta(days=3),
+        ),
+        "custody": make_account(
+            communications,
+            leisure,
+            name="No Custody",
+            handle="@nocustody",
+            platform=Platform.INSTAGRAM,
+            moderators=(requester, colleague),
+            recovery_email="",
+            next_review_due=today + datetime.timedelta(days=60),
+        ),
+        "closed": make_account(
+            communications,
+            housing,
+            name="Closed One",
+            handle="@closedone",
+            status=AccountStatus.CLOSED,
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Closed One", "Healthy", "No Custody", "Overdue"]),
+        ("q=over", ["Overdue"]),
+        ("q=%40nocustody", ["No Custody"]),
+        ("platform=facebook", ["Overdue"]),
+        ("status=closed", ["Closed One"]),
+        ("review_overdue=on", ["Overdue"]),
+        ("few_moderators=on", ["Overdue"]),
+        ("credentials_missing=on", ["No Custody"]),
+        ("sort=review", ["Overdue", "Healthy", "No Custody", "Closed One"]),
+    ],
+)
+@pytest.mark.django_db
+def test_communications_filters_searches_and_sorts_the_register(
+    register: dict[str, Account],
+    communications: User,
+    client_for: Any,
+    query: str,
+    expected: list[str],
+) -> None:
+    response = client_for(communications).get(f"/register/?{query}")
+
+    assert response.status_code == 200
+    assert names_on(response) == expected
+
+
+@pytest.mark.django_db
+def test_service_area_filter(
+    register: dict[str, Account], communications: User, client_for: Any, housing: Any
+) -> None:
+    response = client_for(communications).get(f"/register/?service_area={housing.pk}")
+
+    assert names_on(response) == ["Closed One", "Overdue"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "platform=myspace",
+        "service_area=abc",
+        "service_area=99999",
+        "status=%00",
+        "sort=name;DROP TABLE",
+        "page=-1",
+        "page=99999",
+        "page=abc",
+        "review_overdue=maybe",
+        "q=" + "x" * 5000,
+        "q=%F0%9F%98%80%27%22%3C",
+        "as_of=yesterday",
+        "as_of=2026-02-30",
+        "as_of=9999-01-01",
+        "platform=x&platform=facebook",
+    ],
+)
+@pytest.mark.django_db
+def test_odd_query_strings_never_fail(
+    register: dict[str, Account], communications: User, client_for: Any, query: str
+) -> None:
+    client = client_for(communications)
+
+    for path in ("/register/", "/register/export.csv", "/register/export.xlsx"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 200, (path, query)
+
+
+@pytest.mark.django_db
+def test_bad_past_dates_get_a_plain_message(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    client = client_for(communications)
+
+    assert "Enter the date as year-month-day, like 2026-04-01" in page_of(
+        client.get("/register/?as_of=1st+April")
+    )
+    assert "The date must be today or in the past" in page_of(
+        client.get("/register/?as_of=2999-04-01")
+    )
+
+
+@pytest.mark.django_db
+def test_the_register_as_it_stood_on_past_dates(
+    communications: User, requester: User, colleague: User, leisure: ServiceArea, housing: Any
+) -> None:
+    """A sequence of dated edits; each past date shows the register exactly as it was."""
+
+    def at(day: str) -> Any:
+        return time_machine.travel(datetime.datetime.fromisoformat(day + "T10:00:00+00:00"))
+
+    with at("2026-01-10"):
+        parks = make_account(
+            communications,
+            leisure,
+            name="Parks",
+            handle="@parks",
+            moderators=(requester, colleague),
+        )
+    with at("2026-02-15"):
+        account_update(
+            actor=communications,
+            account=parks,
+            values={"name": "Parks and Gardens", "handle": "@parksgardens"},
+            reason="Rebrand",
+        )
+    with at("2026-03-20"):
+        make_account(communications, housing, name="Housing", handle="@housing")
+        assignment_end(
+            assignment=ModeratorAssignment.objects.get(account=parks, person=colleague),
+            actor=communications,
+            reason="Left the team",
+            now=datetime.datetime(2026, 3, 20, 10, tzinfo=UTC),
+        )
+    with at("2026-04-02"):
+        account_change_status(
+            actor=communications, account=parks, action="suspend", reason="Compromised"
+        )
+
+    client = Client()
+    client.force_login(communications)
+
+    def rows(day: str) -> list[tuple[str, str, str]]:
+        import re
+
+        page = page_of(client.get(f"/register/?as_of={day}"))
+        return re.findall(
+            r'href="/register/\d+/">([^<]+)</a><br><span class="govuk-body-s">[^<]*?(@\w+)</span>'
+            r'.*?govuk-tag--[\w-]+">([^<]+)</strong>.*?numeric">(\d)',
+            page,
+            re.S,
+        )
+
+    assert rows("2026-01-09") == []
+    assert rows("2026-01-10") == [("Parks", "@parks", "Active", "2")]
+    assert rows("2026-02-15") == [("Parks and Gardens", "@parksgardens", "Active", "2")]
+    assert rows("2026-03-20") == [
+        ("Housing", "@housing", "Active", "0"),
+        ("Parks and Gardens", "@parksgardens", "Active", "1"),
+    ]
+    assert rows("2026-04-01") == rows("2026-03-20")
+    assert rows("2026-04-02")[1] == ("Parks and Gardens", "@parksgardens", "Suspended", "1")
+    heading = page_of(client.get("/register/?as_of=2026-02-15"))
+    assert "The register as it stood on 15 February 2026" in heading
+
+
+@pytest.mark.django_db
+def test_past_date_filters_work_on_the_past_register(
+    communications: User, requester: User, leisure: ServiceArea
+) -> None:
+    with time_machine.travel(datetime.datetime(2026, 1, 10, 10, tzinfo=UTC)):
+        account = make_account(
+            communications,
+            leisure,
+            name="Blog",
+            handle="@blog",
+            platform=Platform.BLOG,
+            moderators=(requester,),
+            next_review_due=datetime.date(2026, 3, 1),
+        )
+    with time_machine.travel(datetime.datetime(2026, 5, 1, 10, tzinfo=UTC)):
+        account_update(
+            actor=communications,
+            account=account,
+            values={"next_review_due": datetime.date(2026, 8, 1)},
+            reason="Reviewed",
+        )
+    client = Client()
+    client.force_login(communications)
+
+    overdue_in_april = page_of(client.get("/register/?as_of=2026-04-01&review_overdue=on"))
+    overdue_in_june = page_of(client.get("/register/?as_of=2026-06-01&review_overdue=on"))
+
+    assert ">Blog</a>" in overdue_in_april
+    assert ">Blog</a>" not in overdue_in_june
+
+
+def read_csv(response: Any) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:], newline="")))
+
+
+def read_xlsx(response: Any) -> list[list[Any]]:
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["Register"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.django_db
+def test_exports_hold_the_filtered_register_cell_by_cell(
+    communications: User, requester: User, colleague: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    account = make_account(
+        communications,
+        leisure,
+        name="Leisure Events",
+        handle="@LeisureEvents",
+        url="https://x.com/LeisureEvents",
+        responsible_officer=requester,
+        moderators=(requester, colleague),
+        next_review_due=datetime.date(2027, 1, 5),
+        password_last_changed=datetime.date(2026, 10, 1),
+        licence="Hootsuite 7",
+    )
+    make_account(communications, leisure, name="Other", handle="@other", platform="facebook")
+    client = client_for(communications)
+
+    csv_rows = read_csv(client.get("/register/export.csv?platform=x"))
+    xlsx_rows = read_xlsx(client.get("/register/export.xlsx?platform=x"))
+
+    expected = {
+        "Account number": str(account.pk),
+        "Name": "Leisure Events",
+        "Platform": "X (Twitter)",
+        "Handle": "'@LeisureEvents",  # a leading @ is neutralised like = + -
+        "Web address": "https://x.com/LeisureEvents",
+        "Service area": "Leisure and Culture",
+        "Responsible officer": "Riya Patel",
+        "Status": "Active",
+        "Active moderators": "2",
+        "Moderators": "Riya Patel (active); Tom Fletcher (active)",
+        "Secure sessions or two-step verification on": "Yes",
+        "Sign-in details kept at": "Keeper > Social media",
+        "Password last changed": "2026-10-01",
+        "Recovery email": "social@council.example",
+        "Two-step method": "Authenticator app",
+        "Second factor held by": "Chris Evans",
+        "Recovery plan last tested": "2026-01-10",
+        "Months between reviews": "3",
+        "Next review due": "2027-01-05",
+        "Management-platform licence": "Hootsuite 7",
+    }
+    assert csv_rows[0] == HEADERS
+    assert len(csv_rows) == 2
+    as_csv = dict(zip(csv_rows[0], csv_rows[1], strict=True))
+    for header, value in expected.items():
+        assert as_csv[header] == value, header
+    assert xlsx_rows[0] == HEADERS
+    as_xlsx = dict(zip(xlsx_rows[0], xlsx_rows[1], strict=True))
+    assert as_xlsx["Account number"] == account.pk
+    assert as_xlsx["Active moderators"] == 2
+    assert as_xlsx["Next review due"] == datetime.datetime(2027, 1, 5)  # noqa: DTZ001 - a date
+    assert as_xlsx["Name"] == "Leisure Events"
+    assert as_xlsx["Moderators"] == expected["Moderators"]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.django_db
+def test_exports_neutralise_spreadsheet_formulas(
+    start: str, communications: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    payload = f'{start}HYPERLINK("https://evil.example","click")'
+    make_account(
+        communications,
+        leisure,
+        name=payload,
+        handle="@safe",
+        credentials_location=f"{start}1+1",
+        licence=f"{start}cmd|' /C calc'!A0",
+    )
+    client = client_for(communications)
+
+    csv_row = dict(zip(*read_csv(client.get("/register/export.csv")), strict=True))
+    xlsx_row = dict(zip(*read_xlsx(client.get("/register/export.xlsx")), strict=True))
+
+    def same(cell: str) -> str:
+        return cell.replace("\r", "\n")  # XML (so .xlsx) stores a carriage return as a newline
+
+    for row in (csv_row, xlsx_row):
+        assert same(row["Name"]) == same("'" + payload)
+        assert same(row["Sign-in details kept at"]) == same(f"'{start}1+1")
+        assert same(row["Management-platform licence"]) == same(f"'{start}cmd|' /C calc'!A0")
+        assert row["Handle"] == "'@safe"
+
+
+@pytest.mark.django_db
+def test_exports_of_a_past_date_show_the_register_then(
+    communications: User, requester: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 10, tzinfo=UTC)):
+        account = make_account(
+            communications, leisure, name="Then", handle="@then", moderators=(requester,)
+        )
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)):
+        account_update(
+            actor=communications, account=account, values={"name": "Now"}, reason="Renamed"
+        )
+
+    rows = read_csv(client_for(communications).get("/register/export.csv?as_of=2026-02-10"))
+
+    assert [row[1] for row in rows[1:]] == ["Then"]
+    assert rows[1][HEADERS.index("Moderators")] == "Riya Patel (active)"
+
+
+@pytest.mark.django_db
+def test_auditor_reads_and_exports_but_changes_nothing(
+    register: dict[str, Account], auditor: User, client_for: Any
+) -> None:
+    client = client_for(auditor)
+    account = register["healthy"]
+
+    assert client.get("/register/").status_code == 200
+    assert client.get("/register/?as_of=2026-01-01").status_code == 200
+    assert client.get("/register/export.csv").status_code == 200
+    assert client.get("/register/dashboard/").status_code == 200
+    page = page_of(client.get(f"/register/{account.pk}/"))
+    assert "Change the record" not in page
+    assert client.get(f"/register/{account.pk}/edit/").status_code == 404
+    assert (
+        client.post(
+            f"/register/{account.pk}/status/", {"action": "close", "reason": "x"}
+        ).status_code
+        == 404
+    )
+    account.refresh_from_db()
+    assert account.status == AccountStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_moderators_see_only_the_accounts_they_moderate(
+    register: dict[str, Account], requester: User, client_for: Any
+) -> None:
+    client = client_for(requester)
+
+    assert names_on(client.get("/register/")) == ["Healthy", "No Custody"]
+    assert client.get(f"/register/{register['overdue'].pk}/").status_code == 404
+    assert client.get("/register/export.csv").status_code == 404
+    assert client.get("/register/?as_of=2026-01-01").status_code == 404
+    assert client.get("/register/dashboard/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_everyone_else_sees_nothing_here(
+    register: dict[str, Account], outsider: User, hr: User, client_for: Any
+) -> None:
+    for person in (outsider, hr):
+        client = client_for(person)
+        assert client.get("/register/").status_code == 404
+        assert client.get(f"/register/{register['healthy'].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("url", "not a url", "Enter the web address in the correct format"),
+        ("handle", "@overdue", "An account with this handle on this platform is already"),
+        ("handle", "two words", "The handle must not contain spaces"),
+        ("recovery_email", "leisure.team@gmail.com", "must be a council mailbox"),
+        ("recovery_phone", "01234 567890", "Confirm the recovery phone belongs to the council"),
+        ("recovery_phone", "call me", "Enter a UK phone number"),
+        ("credentials_location", "password: hunter2", "Do not type a password here"),
+        ("second_factor_holder_email", "nobody@council.example", "There is no member of staff"),
+        ("reason", "", "Enter why you are making these changes"),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_edits_get_a_clear_message_and_change_nothing(
+    register: dict[str, Account],
+    communications: User,
+    client_for: Any,
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    account = register["healthy"]
+    overdue = register["overdue"]
+    overdue.platform = Platform.X
+    overdue.save()
+    form = {
+        "name": account.name,
+        "handle": account.handle,
+        "url": account.url,
+        "service_area": str(account.service_area_id),
+        "credentials_location": "Keeper",
+        "recovery_email": "social@council.example",
+        "two_factor_method": "authenticator_app",
+        "review_cadence_months": "3",
+        "reason": "Tidying up",
+    }
+    form[field] = value
+    events = Event.objects.count()
+
+    response = client_for(communications).post(f"/register/{account.pk}/edit/", form)
+
+    assert response.status_code == 200
+    assert message in page_of(response).replace("&#x27;", "'")
+    assert Event.objects.count() == events
+    account.refresh_from_db()
+    assert account.handle == "@healthy"
+
+
+@pytest.mark.django_db
+def test_communications_edits_and_the_timeline_says_what_changed(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    client = client_for(communications)
+    form = {
+        "name": "Healthy Living",
+        "handle": account.handle,
+        "url": account.url,
+        "service_area": str(account.service_area_id),
+        "credentials_location": account.credentials_location,
+        "recovery_email": "social@council.example",
+        "two_factor_method": "authenticator_app",
+        "second_factor_holder_email": "comms@council.example",
+        "review_cadence_months": "3",
+        "reason": "Matches the new campaign",
+        "responsible_officer_email": "",
+        "licence": "",
+    }
+
+    response = client.post(f"/register/{account.pk}/edit/", form, follow=True)
+
+    page = page_of(response)
+    assert "The account&#x27;s record was saved." in page
+    assert "Chris Evans changed the name" in page
+    assert "name: Healthy → Healthy Living" in page
+    assert "“Matches the new campaign”" in page
+
+
+@pytest.mark.django_db
+def test_changes_made_outside_the_portal_show_in_the_timeline(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    account.recovery_email = "fixed@council.example"
+    account.save()  # as the admin site or a data fix would
+
+    page = page_of(client_for(communications).get(f"/register/{account.pk}/"))
+
+    assert "changed the account outside the portal" in page
+    assert "recovery email address: social@council.example → fixed@council.example" in page
+
+
+@pytest.mark.django_db
+def test_communications_suspends_and_reopens_with_reasons(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    client = client_for(communications)
+
+    missing = client.post(f"/register/{account.pk}/status/", {"action": "suspend"})
+    assert "Enter the reason" in page_of(missing)
+    not_offered = client.post(
+        f"/register/{account.pk}/status/", {"action": "activate", "reason": "x"}
+    )
+    assert "Select one of the changes offered for this account" in page_of(not_offered)
+
+    done = client.post(
+        f"/register/{account.pk}/status/",
+        {"action": "suspend", "reason": "Phone lost"},
+        follow=True,
+    )
+    assert "The account is now suspended." in page_of(done)
+    assert "Chris Evans suspended the account" in page_of(done)
+
+
+@pytest.mark.django_db
+def test_communications_records_an_unapproved_account(
+    register: dict[str, Account],
+    communications: User,
+    requester: User,
+    leisure: Any,
+    client_for: Any,
+) -> None:
+    client = client_for(communications)
+    duplicate = client.post(
+        "/register/unapproved/new/",
+        {
+            "platform": "x",
+            "name": "Copy",
+            "handle": "@HEALTHY",
+            "service_area": str(leisure.pk),
+            "discovered_how": "Monitoring",
+        },
+    )
+    assert "An account with this handle on this platform is already" in page_of(duplicate)
+
+    response = client.post(
+        "/register/unapproved/new/",
+        {
+            "platform": "tiktok",
+            "name": "Leisure Dance",
+            "handle": "@leisuredance",
+            "service_area": str(leisure.pk),
+            "responsible_officer_email": "requester@council.example",
+            "discovered_how": "A resident sent a link",
+        },
+        follow=True,
+    )
+
+    assert "Leisure Dance was recorded as an unapproved account." in page_of(response)
+    found = Account.objects.get(handle="@leisuredance")
+    assert found.status == AccountStatus.UNAPPROVED
+    home = page_of(client_for(requester).get("/"))
+    assert "Bring Leisure Dance through a request" in home
+    form = page_of(client_for(requester).get(f"/requests/new/?account={found.pk}"))
+    assert 'value="@leisuredance"' in form
+
+
+@pytest.mark.django_db
+def test_moderator_records_a_review_on_the_page(
+    register: dict[str, Account], requester: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    client = client_for(requester)
+    today = timezone.localdate()
+
+    incomplete = client.post(
+        f"/register/{account.pk}/reviews/new/",
+        {
+            "reviewed_on_0": str(today.day),
+            "reviewed_on_1": str(today.month),
+            "reviewed_on_2": str(today.year),
+            "found_inappropriate": "yes",
+            "outcome": "keep",
+        },
+    )
+    assert "Select yes if the content was removed" in page_of(incomplete)
+    assert "Say what you found" in page_of(incomplete)
+
+    done = client.post(
+        f"/register/{account.pk}/reviews/new/",
+        {
+            "reviewed_on_0": str(today.day),
+            "reviewed_on_1": str(today.month),
+            "reviewed_on_2": str(today.year),
+            "found_inappropriate": "no",
+            "outcome": "close",
+        },
+        follow=True,
+    )
+    assert "Your review was recorded." in page_of(done)
+    assert "they recommend closing it" in page_of(done)
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_link_to_the_filtered_register(
+    register: dict[str, Account], communications: User, requester: User, client_for: Any
+) -> None:
+    review_record(
+        actor=requester,
+        account=register["custody"],
+        reviewed_on=timezone.localdate(),
+        found_inappropriate=False,
+        content_removed=False,
+        reported_to_platform=False,
+        notes="",
+        outcome=ReviewOutcome.CLOSE,
+    )
+    page = page_of(client_for(communications).get("/register/dashboard/"))
+
+    assert '<span class="app-card__count">1</span> Overdue for review' in page
+    assert 'href="/register/?review_overdue=on"' in page
+    assert '<span class="app-card__count">1</span> Fewer than two active moderators' in page
+    assert '<span class="app-card__count">1</span> Credential details missing' in page
+    assert '<span class="app-card__count">1</span> Closure recommended by a review' in page
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in page
+
+
+@pytest.mark.django_db
+def test_register_page_queries_do_not_grow_with_rows(
+    communications: User,
+    requester: User,
+    colleague: User,
+    leisure: ServiceArea,
+    client_for: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for(communications)
+    for _ in range(3):
+        make_account(communications, leisure, moderators=(requester, colleague))
+    client.get("/register/")  # sessions and caches warm
+
+    with django_assert_max_num_queries(REGISTER_QUERIES):
+        few = client.get("/register/?sort=moderators")
+    for _ in range(40):
+        make_account(communications, leisure, moderators=(requester, colleague))
+    with django_assert_max_num_queries(REGISTER_QUERIES):
+        many = client.get("/register/?sort=moderators")
+
+    assert len(names_on(few)) == 3
+    assert len(names_on(many)) == 25
+
+
+@pytest.mark.django_db
+def test_account_page_queries_do_not_grow_with_history(
+    communications: User,
+    requester: User,
+    colleague: User,
+    leisure: ServiceArea,
+    client_for: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    account = make_account(communications, leisure, moderators=(requester, colleague))
+    client = client_for(communications)
+    client.get(f"/register/{account.pk}/")
+
+    with django_assert_max_num_queries(ACCOUNT_QUERIES):
+        client.get(f"/register/{account.pk}/")
+    for number in range(30):
+        account_update(
+            actor=communications,
+            account=account,
+            values={"licence": f"Seat {number}"},
+            reason=f"Change {number}",
+        )
+        account.refresh_from_db()
+        account.credentials_location = f"Vault {number}"
+        account.save()  # a change outside the services, from simple-history only
+    for person in (requester, colleague):
+        assignment_end(
+            assignment=ModeratorAssignment.objects.get(account=account, person=person),
+            actor=communications,
+            reason="Moved",
+            now=datetime.datetime.now(UTC),
+        )
+        assignment_record_existing(account=account, person=person, actor=communications)
+
+    with django_assert_max_num_queries(ACCOUNT_QUERIES):
+        page = page_of(client.get(f"/register/{account.pk}/"))
+    assert "Chris Evans changed the management-platform licence" in page
+
+
+# Pinned: the register page and the account page each take at most this many queries,
+# however many accounts and history entries there are (measured in the closing note).
+REGISTER_QUERIES = 9
+ACCOUNT_QUERIES = 17

@@ -1,0 +1,352 @@
+"""The register's own rules: status changes, edits, unapproved accounts, reviews, reminders."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+
+from accounts.models import Account, AccountStatus, ReviewOutcome
+from accounts.services.register import (
+    ACCOUNT_TRANSITIONS,
+    account_change_status,
+    account_record_unapproved,
+    account_update,
+    add_months,
+    review_record,
+    reviews_remind,
+)
+from accounts.services.requests import request_save_draft, request_submit
+from governance.errors import DomainError
+from governance.models import Event, Notification, ServiceArea, User
+from moderation.models import AssignmentState, ModeratorAssignment
+from tests.register_helpers import make_account
+from tests.requests_helpers import complete_draft, decide_current
+
+ALL_STATUSES = [status.value for status in AccountStatus]
+
+
+def account_in(
+    status: str, comms: User, area: ServiceArea, moderators: tuple[User, ...]
+) -> Account:
+    if status == AccountStatus.UNAPPROVED:
+        return account_record_unapproved(
+            actor=comms,
+            values={
+                "platform": "x",
+                "platform_other": "",
+                "name": "Found",
+                "handle": "@found",
+                "url": "",
+                "service_area": area,
+                "responsible_officer": None,
+            },
+            discovered_how="Monitoring",
+        )
+    account = make_account(comms, area, moderators=moderators, status=AccountStatus.BEING_SET_UP)
+    if status == AccountStatus.BEING_SET_UP:
+        return account
+    account = account_change_status(actor=comms, account=account, action="activate", reason="Live")
+    if status == AccountStatus.SUSPENDED:
+        return account_change_status(actor=comms, account=account, action="suspend", reason="x")
+    if status == AccountStatus.CLOSED:
+        return account_change_status(actor=comms, account=account, action="close", reason="x")
+    return account
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+@pytest.mark.parametrize("action", list(ACCOUNT_TRANSITIONS))
+@pytest.mark.django_db
+def test_every_status_change_follows_the_table(
+    action: str, status: str, communications: User, leisure: ServiceArea, requester: User
+) -> None:
+    account = account_in(status, communications, leisure, (requester,))
+    events = Event.objects.count()
+    transition = ACCOUNT_TRANSITIONS[action]
+
+    if status in transition.sources:
+        changed = account_change_status(
+            actor=communications, account=account, action=action, reason="Because"
+        )
+        assert changed.status == transition.target
+        assert Event.objects.get(action=f"account.{action}", subject_id=account.pk).reason == (
+            "Because"
+        )
+    else:
+        with pytest.raises(DomainError):
+            account_change_status(
+                actor=communications, account=account, action=action, reason="Because"
+            )
+        account.refresh_from_db()
+        assert account.status == status
+        assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_only_communications_change_the_register(
+    communications: User, auditor: User, leisure: ServiceArea
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, ())
+
+    with pytest.raises(DomainError, match="Only Communications"):
+        account_change_status(actor=auditor, account=account, action="suspend", reason="x")
+    with pytest.raises(DomainError, match="Only Communications"):
+        account_update(actor=auditor, account=account, values={"name": "Mine"}, reason="x")
+
+
+@pytest.mark.django_db
+def test_a_status_change_needs_a_reason(communications: User, leisure: ServiceArea) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, ())
+
+    with pytest.raises(DomainError, match="reason"):
+        account_change_status(actor=communications, account=account, action="suspend", reason=" ")
+
+
+@pytest.mark.django_db
+def test_closing_an_account_ends_its_moderators(
+    communications: User, leisure: ServiceArea, requester: User, colleague: User
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, (requester, colleague))
+
+    account_change_status(actor=communications, account=account, action="close", reason="Idle")
+
+    assert set(ModeratorAssignment.objects.values_list("state", flat=True)) == {
+        AssignmentState.ENDED
+    }
+    assert Event.objects.filter(action="assignment.ended").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_closed_account_cannot_reopen_over_a_newer_one_with_its_handle(
+    communications: User, leisure: ServiceArea
+) -> None:
+    old = account_in(AccountStatus.CLOSED, communications, leisure, ())
+    make_account(communications, leisure, handle=old.handle.upper())
+
+    with pytest.raises(DomainError, match="Another open account"):
+        account_change_status(actor=communications, account=old, action="reopen", reason="x")
+
+
+@pytest.mark.django_db
+def test_going_live_sets_the_first_review_from_the_cadence(
+    communications: User, leisure: ServiceArea
+) -> None:
+    account = make_account(
+        communications, leisure, status=AccountStatus.BEING_SET_UP, review_cadence_months=6
+    )
+
+    with time_machine.travel(datetime.datetime(2026, 8, 31, 10, tzinfo=datetime.UTC)):
+        account = account_change_status(
+            actor=communications, account=account, action="activate", reason="Branding done"
+        )
+
+    assert account.next_review_due == datetime.date(2027, 2, 28)
+
+
+def test_adding_months_keeps_to_the_end_of_short_months() -> None:
+    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2026, 11, 15), 3) == datetime.date(2027, 2, 15)
+
+
+@pytest.mark.django_db
+def test_edits_keep_every_change_and_the_reason(communications: User, leisure: ServiceArea) -> None:
+    account = make_account(communications, leisure, recovery_email="old@council.example")
+
+    account_update(
+        actor=communications,
+        account=account,
+        values={"recovery_email": "new@council.example", "licence": "Hootsuite seat 4"},
+        reason="New shared mailbox",
+    )
+
+    event = Event.objects.get(action="account.updated")
+    assert event.reason == "New shared mailbox"
+    assert event.data == {
+        "changes": {
+            "recovery email address": ["old@council.example", "new@council.example"],
+            "management-platform licence": ["nothing", "Hootsuite seat 4"],
+        }
+    }
+    assert account.history.first().history_change_reason == "event:account.updated"
+
+
+@pytest.mark.django_db
+def test_an_unapproved_account_is_flagged_until_a_request_brings_it_through(
+    communications: User,
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    leisure: ServiceArea,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        found = account_record_unapproved(
+            actor=communications,
+            values={
+                "platform": "facebook",
+                "platform_other": "",
+                "name": "Summer Fun",
+                "handle": "SummerFunDemo",
+                "url": "",
+                "service_area": leisure,
+                "responsible_officer": requester,
+            },
+            discovered_how="Monitoring alert",
+        )
+    assert found.status == AccountStatus.UNAPPROVED
+    assert [m.to[0] for m in mail.outbox] == ["requester@council.example"]
+
+    draft = complete_draft(
+        requester, [colleague], platform="facebook", proposed_handle="SummerFunDemo"
+    )
+    draft = request_save_draft(actor=requester, request=draft, values={"regularises": found})
+    request = request_submit(actor=requester, request=draft)
+    while request.status == "submitted":
+        request = decide_current(request)
+
+    found.refresh_from_db()
+    assert found.status == AccountStatus.ACTIVE
+    assert found.request == request
+    assert Account.objects.count() == 1
+    assert Event.objects.filter(action="account.regularised").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_review_moves_the_next_review_on_and_can_recommend_closing(
+    communications: User, leisure: ServiceArea, requester: User
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, (requester,))
+
+    review_record(
+        actor=requester,
+        account=account,
+        reviewed_on=datetime.date(2026, 11, 1),
+        found_inappropriate=False,
+        content_removed=False,
+        reported_to_platform=False,
+        notes="Quiet since the summer",
+        outcome=ReviewOutcome.CLOSE,
+    )
+
+    account.refresh_from_db()
+    assert account.next_review_due == datetime.date(2027, 2, 1)
+    assert account.closure_recommended
+    assert Notification.objects.filter(recipient=communications, key__endswith=":close").exists()
+
+
+@pytest.mark.django_db
+def test_inappropriate_content_is_reported_to_line_manager_and_communications(
+    communications: User, leisure: ServiceArea, requester: User, line_manager: User
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, (requester,))
+
+    review_record(
+        actor=requester,
+        account=account,
+        reviewed_on=datetime.date(2026, 11, 1),
+        found_inappropriate=True,
+        content_removed=True,
+        reported_to_platform=True,
+        notes="A spam link in a reply",
+        outcome=ReviewOutcome.KEEP,
+    )
+
+    told = set(
+        Notification.objects.filter(key__endswith=":inappropriate").values_list(
+            "recipient__email", flat=True
+        )
+    )
+    assert told == {"manager@council.example", "comms@council.example"}
+
+
+@pytest.mark.django_db
+def test_only_moderators_review_and_not_in_the_future(
+    communications: User, leisure: ServiceArea, requester: User, outsider: User
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, (requester,))
+    review: dict[str, Any] = {
+        "found_inappropriate": False,
+        "content_removed": False,
+        "reported_to_platform": False,
+        "notes": "",
+        "outcome": ReviewOutcome.KEEP,
+    }
+
+    with pytest.raises(DomainError, match="Only the account's moderators"):
+        review_record(
+            actor=outsider, account=account, reviewed_on=datetime.date(2026, 1, 1), **review
+        )
+    with pytest.raises(DomainError, match="today or in the past"):
+        review_record(
+            actor=requester, account=account, reviewed_on=datetime.date(2999, 1, 1), **review
+        )
+
+
+@pytest.mark.django_db
+def test_review_reminders_go_to_moderators_then_managers_then_communications_once_each(
+    communications: User, leisure: ServiceArea, requester: User, line_manager: User
+) -> None:
+    account = make_account(
+        communications,
+        leisure,
+        moderators=(requester,),
+        next_review_due=datetime.date(2026, 6, 30),
+    )
+
+    def recipients() -> list[tuple[str, str]]:
+        return sorted(
+            (n.recipient.email, n.key.rsplit(":", 1)[-1])
+            for n in Notification.objects.filter(key__startswith=f"review:account:{account.pk}")
+        )
+
+    at = datetime.datetime
+    with time_machine.travel(at(2026, 6, 10, 8, tzinfo=datetime.UTC)):
+        reviews_remind()
+    assert recipients() == []
+    with time_machine.travel(at(2026, 6, 20, 8, tzinfo=datetime.UTC)):
+        reviews_remind()
+        reviews_remind()
+    assert recipients() == [("requester@council.example", "moderators")]
+    with time_machine.travel(at(2026, 7, 2, 8, tzinfo=datetime.UTC)):
+        reviews_remind()
+        reviews_remind()
+    assert recipients() == [
+        ("manager@council.example", "line_managers"),
+        ("requester@council.example", "moderators"),
+    ]
+    with time_machine.travel(at(2026, 7, 20, 8, tzinfo=datetime.UTC)):
+        reviews_remind()
+        reviews_remind()
+    assert recipients() == [
+        ("comms@council.example", "communications"),
+        ("manager@council.example", "line_managers"),
+        ("requester@council.example", "moderators"),
+    ]
+
+
+@pytest.mark.django_db
+def test_review_reminders_run_twice_send_one_mail_each(
+    communications: User,
+    leisure: ServiceArea,
+    requester: User,
+    line_manager: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    make_account(
+        communications, leisure, moderators=(requester,), next_review_due=datetime.date(2026, 6, 30)
+    )
+
+    with time_machine.travel(datetime.datetime(2026, 8, 1, 8, tzinfo=datetime.UTC)):
+        with django_capture_on_commit_callbacks(execute=True):
+            reviews_remind()
+        with django_capture_on_commit_callbacks(execute=True):
+            reviews_remind()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "comms@council.example",
+        "manager@council.example",
+        "requester@council.example",
+    ]
