@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint frontend code
+.PHONY: run test install lint frontend code bench
 
 ## Install everything, migrate, seed the demo council, start the web server, worker and beat.
 run: install
@@ -36,3 +36,7 @@ frontend:
 ## The current two-step code for the demo logins that need one (comms, hr, admin).
 code:
 	@$(UV) run python manage.py demo_code
+
+## Benchmarks of the register and the staff import, with numbers (bench/register.py).
+bench: install
+	$(UV) run python bench/register.py

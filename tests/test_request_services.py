@@ -474,3 +474,31 @@ def test_every_change_is_in_the_history(
         ("request.step_approved", "comms@council.example"),
         ("request.approved", "comms@council.example"),
     ]
+
+
+@pytest.mark.django_db
+def test_final_approval_refuses_a_handle_that_entered_the_register_meanwhile(
+    requester: User, colleague: User, head_of_service: User, communications: User, leisure: Any
+) -> None:
+    from tests.register_helpers import make_account
+
+    request = decide_current(
+        request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    )
+    make_account(communications, leisure, platform="facebook", handle="@summerintheparks")
+    step = current_step(request)
+    assert step is not None
+
+    with pytest.raises(DomainError, match="entered the register after the request was sent"):
+        step_decide(
+            actor=communications,
+            request=request,
+            step_id=step.pk,
+            decision="approve",
+            branding_confirmed=True,
+        )
+
+    step.refresh_from_db()
+    request.refresh_from_db()
+    assert (step.status, request.status) == (StepStatus.PENDING, RequestStatus.SUBMITTED)
+    assert Account.objects.count() == 1

@@ -334,3 +334,18 @@ def test_upload_without_a_file_asks_for_one(administrator: User, client_for: Any
     response = client_for(administrator).post("/organisation/import/", {})
 
     assert "Select the CSV file to import" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_people_listed_before_their_manager_are_saved_once_with_their_manager() -> None:
+    reports_first = HEADER + (
+        "E3,officer@council.example,Riya Patel,Officer,leisure,Leisure,E2,,\n"
+        "E2,manager@council.example,Sam Okafor,Manager,leisure,,E1,,\n"
+        "E1,head@council.example,Helen Brooks,Head,leisure,,,,yes\n"
+    )
+
+    run(reports_first)
+
+    officer = User.objects.get(employee_number="E3")
+    assert officer.line_manager == User.objects.get(employee_number="E2")
+    assert officer.history.count() == 1

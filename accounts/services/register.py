@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,6 +152,15 @@ def account_create_from_request(
         )
     else:
         assert request.service_area is not None
+        taken = Account.objects.filter(
+            platform=request.platform, handle__iexact=request.proposed_handle.strip()
+        ).exclude(status=AccountStatus.CLOSED)
+        if taken.exists():
+            raise DomainError(
+                "An account with this handle on this platform entered the register after the "
+                "request was sent. Return the request so that the requester can choose "
+                "another handle."
+            )
         account = Account(
             platform=request.platform,
             platform_other=request.platform_other,
@@ -167,7 +176,15 @@ def account_create_from_request(
             licence=request.budget_code,
             created_at=now,
         )
-        _save(account, "account.created", now=now)
+        try:
+            with transaction.atomic():
+                _save(account, "account.created", now=now)
+        except IntegrityError:
+            # Another approval registered the same handle at this very moment.
+            raise DomainError(
+                "An account with this handle on this platform has just entered the register. "
+                "Return the request so that the requester can choose another handle."
+            ) from None
         event_record(
             actor=approver,
             action="account.created",

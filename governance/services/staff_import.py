@@ -396,9 +396,10 @@ def _apply(
             area.save(update_fields=["name"])
             report.areas_updated += 1
 
-    people = {
+    numbers = {row.employee_number for row in rows} | {row.manager_number for row in rows}
+    people: dict[str | None, User] = {
         user.employee_number: user
-        for user in User.objects.filter(employee_number__in=[row.employee_number for row in rows])
+        for user in User.objects.filter(employee_number__in=numbers - {""})
     }
     unnumbered = {
         user.email.lower(): user
@@ -412,21 +413,28 @@ def _apply(
             primary=True, user__in=[*people.values(), *unnumbered.values()]
         )
     }
-    unchanged: set[str] = set()
-    for row in rows:
+    new_addresses = []
+    # Managers are saved before the people who report to them, so that each person is
+    # saved once, with their line manager, and has one history row per import.
+    for row in _managers_first(rows):
         person = people.get(row.employee_number) or unnumbered.get(row.email)
+        manager = people.get(row.manager_number) if row.manager_number else None
         values = {
             "employee_number": row.employee_number,
             "email": row.email,
             "full_name": row.full_name,
             "job_title": row.job_title,
-            "service_area": areas[row.area_code],
+            "service_area_id": areas[row.area_code].pk,
+            "line_manager_id": manager.pk if manager else None,
             "leaving_date": row.leaving_date,
         }
         if person is None:
             person = User(**values)
             person.set_unusable_password()
             person.save()
+            new_addresses.append(
+                EmailAddress(user=person, email=person.email, primary=True, verified=True)
+            )
             report.created += 1
         else:
             changed = [name for name, value in values.items() if getattr(person, name) != value]
@@ -438,27 +446,18 @@ def _apply(
                 for name in changed:
                     if name in values:
                         setattr(person, name, values[name])
-                person.save(update_fields=changed)
+                person.save(update_fields=[name.removesuffix("_id") for name in changed])
                 report.updated += 1
             else:
-                unchanged.add(row.employee_number)
+                report.unchanged += 1
+            _sync_email_address(person, addresses.get(person.pk))
         people[row.employee_number] = person
-        _sync_email_address(person, addresses.get(person.pk))
-
-    for row in rows:
-        person = people[row.employee_number]
-        manager = _manager_for(row.manager_number, people)
-        if person.line_manager_id != (manager.pk if manager else None):
-            person.line_manager = manager
-            person.save(update_fields=["line_manager"])
-            if row.employee_number in unchanged:
-                unchanged.discard(row.employee_number)
-                report.updated += 1
         area = areas[row.area_code]
         if row.is_head and area.head_id != person.pk:
             area.head = person
             area.save(update_fields=["head"])
-    report.unchanged = len(unchanged)
+    EmailAddress.objects.bulk_create(new_addresses)
+    people = {row.employee_number: people[row.employee_number] for row in rows}
 
     leavers = [person for person in people.values() if person.leaving_date is not None]
     if complete_feed:
@@ -481,12 +480,21 @@ def _apply(
             report.leavers += 1
 
 
-def _manager_for(number: str, people: dict[str | None, User]) -> User | None:
-    if not number:
-        return None
-    if number in people:
-        return people[number]
-    return User.objects.get(employee_number=number)
+def _managers_first(rows: list[StaffRow]) -> list[StaffRow]:
+    """The rows ordered so that everyone comes after their line manager (no circles: checked)."""
+    by_number = {row.employee_number: row for row in rows}
+    depth: dict[str, int] = {}
+    for row in rows:
+        chain: list[StaffRow] = []
+        current: StaffRow | None = row
+        while current is not None and current.employee_number not in depth:
+            chain.append(current)
+            current = by_number.get(current.manager_number)
+        level = depth[current.employee_number] + 1 if current is not None else 0
+        for item in reversed(chain):
+            depth[item.employee_number] = level
+            level += 1
+    return sorted(rows, key=lambda row: depth[row.employee_number])
 
 
 def _sync_email_address(person: User, address: EmailAddress | None) -> None:
