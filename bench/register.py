@@ -75,8 +75,9 @@ def make_register(total: int, areas: list[ServiceArea], people: list[User]) -> N
     ]
     created = bulk_create_with_history(accounts, Account, batch_size=500)
     assignments = [
-        ModeratorAssignment(account=account, person=people[(i + k) % len(people)],
-                            state=AssignmentState.ACTIVE)
+        ModeratorAssignment(
+            account=account, person=people[(i + k) % len(people)], state=AssignmentState.ACTIVE
+        )
         for i, account in enumerate(created)
         for k in range(2)
     ]
@@ -90,7 +91,7 @@ def timed(client: Client, path: str) -> tuple[float, int, int]:
         with CaptureQueriesContext(connection) as queries:
             began = time.perf_counter()
             response = client.get(path)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = b"".join(response) if response.streaming else response.content
             times.append(time.perf_counter() - began)
     return statistics.median(times) * 1000, len(queries.captured_queries), len(body)
 
@@ -98,7 +99,7 @@ def timed(client: Client, path: str) -> tuple[float, int, int]:
 def export_peak(client: Client) -> float:
     tracemalloc.start()
     response = client.get("/register/export.csv")
-    for _chunk in response.streaming_content:
+    for _chunk in response:
         pass
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -108,12 +109,16 @@ def export_peak(client: Client) -> float:
 def staff_import(rows: int) -> tuple[float, float]:
     from governance.services.staff_import import import_staff
 
-    lines = ["employee_number,email,full_name,job_title,service_area_code,service_area_name,"
-             "line_manager_employee_number"]
+    lines = [
+        "employee_number,email,full_name,job_title,service_area_code,service_area_name,"
+        "line_manager_employee_number"
+    ]
     for n in range(rows):
         manager = f"B{n // 10:06d}" if n >= 10 else ""
-        lines.append(f"B{n:06d},bench{n}@demo.council.example,Person {n},Officer,"
-                     f"bench{n % 8},Bench area {n % 8},{manager}")
+        lines.append(
+            f"B{n:06d},bench{n}@demo.council.example,Person {n},Officer,"
+            f"bench{n % 8},Bench area {n % 8},{manager}"
+        )
     data = "\n".join(lines).encode()
     began = time.perf_counter()
     import_staff(data=data, filename="bench.csv", actor=None)
@@ -155,14 +160,20 @@ def main() -> None:
     print(f"{'page':28} {SMALL:>6} accounts {LARGE:>6} accounts   ratio   queries")
     for name in pages:
         (small_ms, small_q, _), (large_ms, large_q, _) = results[SMALL][name], results[LARGE][name]
-        print(f"{name:28} {small_ms:10.1f} ms {large_ms:10.1f} ms {large_ms / small_ms:7.1f}x"
-              f"   {small_q} -> {large_q}")
-    print(f"\nCSV export peak Python memory: {peaks[SMALL]:.1f} MB for {SMALL} accounts, "
-          f"{peaks[LARGE]:.1f} MB for {LARGE} ({peaks[LARGE] / peaks[SMALL]:.1f}x for "
-          f"{LARGE // SMALL}x the rows)")
+        print(
+            f"{name:28} {small_ms:10.1f} ms {large_ms:10.1f} ms {large_ms / small_ms:7.1f}x"
+            f"   {small_q} -> {large_q}"
+        )
+    print(
+        f"\nCSV export peak Python memory: {peaks[SMALL]:.1f} MB for {SMALL} accounts, "
+        f"{peaks[LARGE]:.1f} MB for {LARGE} ({peaks[LARGE] / peaks[SMALL]:.1f}x for "
+        f"{LARGE // SMALL}x the rows)"
+    )
     first, again = staff_import(5000)
-    print(f"\nStaff import, 5000 rows: {first:.1f} s first time, {again:.1f} s re-imported "
-          "(nothing changes)")
+    print(
+        f"\nStaff import, 5000 rows: {first:.1f} s first time, {again:.1f} s re-imported "
+        "(nothing changes)"
+    )
 
 
 if __name__ == "__main__":
