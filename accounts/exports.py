@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import AccountStatus, TwoFactorMethod, platform_label
 from accounts.register_queries import OPEN_ASSIGNMENT, assignments_as_of, end_of_day
@@ -140,11 +141,16 @@ def _with_bom(lines: Iterator[str]) -> Iterator[str]:
     yield from lines
 
 
+def _xlsx_cell(value: Any) -> Any:
+    # Excel files cannot hold control characters (text pasted from Word often has some).
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_response(rows: QuerySet[Any], as_of: datetime.date | None, filename: str) -> Any:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Register")
     for line in table(rows, as_of):
-        sheet.append(line)
+        sheet.append([_xlsx_cell(value) for value in line])
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
     workbook.save(spool)
     spool.seek(0)

@@ -9,6 +9,7 @@ import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -50,6 +51,7 @@ class RegisterFilter(django_filters.FilterSet):
     review_overdue = _flag("Review overdue")
     few_moderators = _flag("Fewer than two active moderators")
     credentials_missing = _flag("Credential details missing")
+    closure_recommended = _flag("A review recommends closing it")
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (_, label) in SORTS.items()],
         empty_label=None,
@@ -61,7 +63,9 @@ class RegisterFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.reference_date = reference_date or timezone.localdate()
         form = self.form
-        form.fields["q"].max_length = 100
+        form.fields["q"].validators.append(
+            MaxLengthValidator(100, "Search for 100 characters or fewer")
+        )
         form.fields["sort"].required = False
         for name, label in (
             ("platform", "a platform"),
@@ -81,6 +85,7 @@ class RegisterFilter(django_filters.FilterSet):
             Field.checkbox("review_overdue", small=True),
             Field.checkbox("few_moderators", small=True),
             Field.checkbox("credentials_missing", small=True),
+            Field.checkbox("closure_recommended", small=True),
             Field.select("sort"),
             Button.secondary("apply", "Apply filters"),
         )
@@ -103,6 +108,8 @@ class RegisterFilter(django_filters.FilterSet):
             )
         if name == "few_moderators":
             return queryset.filter(status__in=OPEN_ACCOUNT, active_moderators__lt=2)
+        if name == "closure_recommended":
+            return queryset.filter(closure_recommended=True).exclude(status=AccountStatus.CLOSED)
         return queryset.filter(CREDENTIALS_MISSING, status__in=OPEN_ACCOUNT)
 
     def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

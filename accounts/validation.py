@@ -17,6 +17,28 @@ from accounts.rules import step_approvers
 from governance.models import BusinessCaseField, PolicyProfile, StepKind
 
 HANDLE = re.compile(r"^@?[A-Za-z0-9_.\-/]+$")
+# Evidence files are recognised by their first bytes, never by their name.
+EVIDENCE_SIGNATURES = {
+    b"%PDF": ("pdf", "application/pdf"),
+    b"\x89PNG": ("png", "image/png"),
+    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+}
+# The account fields a request that brings an unapproved account through cannot change.
+REGULARISED_FIELDS = (
+    "platform",
+    "platform_other",
+    "proposed_name",
+    "proposed_handle",
+    "service_area",
+)
+
+
+def evidence_type(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of an evidence file from its first bytes, or None."""
+    return next(
+        (kind for signature, kind in EVIDENCE_SIGNATURES.items() if head.startswith(signature)),
+        None,
+    )
 
 
 # Where the error summary sends people: radios and dates start at their first input.
@@ -24,7 +46,12 @@ ANCHORS = {
     "platform": "id_platform_1",
     "facebook_purpose": "id_facebook_purpose_1",
     "training_completed_on": "id_training_completed_on_0",
+    "backup_officers": "id_backup_officer_1",
 }
+
+
+def field_anchor(field: str) -> str:
+    return ANCHORS.get(field, f"id_{field}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +63,7 @@ class Problem:
     def anchor(self) -> str:
         if self.field == "__all__":
             return "main-content"
-        return ANCHORS.get(self.field, f"id_{self.field}")
+        return field_anchor(self.field)
 
 
 REQUIRED_MESSAGES = {
@@ -100,6 +127,12 @@ def request_problems(request: AccountRequest, profile: PolicyProfile) -> list[Pr
         )
     if request.service_area is None:
         need("service_area", "Select the service area the account belongs to")
+    if request.regularises_id and not regularisation_open(request):
+        need(
+            "__all__",
+            "The account this request brings through is no longer waiting for approval: "
+            "Communications have closed it or another request has approved it.",
+        )
 
     for field in profile.required_business_case_fields:
         if field == BusinessCaseField.BACKUP_OFFICERS:
@@ -151,6 +184,15 @@ def _check_facebook_purpose(request: AccountRequest, need: object) -> None:
             need("facebook_purpose_name", whole_council)
     if request.proposed_name and names_the_whole_council(request.proposed_name):
         need("proposed_name", whole_council)
+
+
+def regularisation_open(request: AccountRequest) -> bool:
+    account = Account.objects.filter(pk=request.regularises_id or 0).first()
+    return (
+        account is not None
+        and account.status == AccountStatus.UNAPPROVED
+        and account.request_id is None
+    )
 
 
 def _handle_taken(request: AccountRequest) -> bool:

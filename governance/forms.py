@@ -206,10 +206,9 @@ class GOVUKDateField(DateInputField):
         day, month, year = data_list
         if not (day and month and year):
             return None
-        try:
-            value = datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(f"The date must be a real date, like {self.example}") from None
-        if value.year < 1900:
+        if not 1900 <= int(year) <= 9999:
             raise ValidationError("Enter the year in full, like 2026")
-        return value
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            raise ValidationError(f"The date must be a real date, like {self.example}") from None

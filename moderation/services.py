@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -96,25 +97,26 @@ def assignment_record_existing(
 def assignment_end(
     *, assignment: ModeratorAssignment, actor: User, reason: str, now: datetime.datetime
 ) -> ModeratorAssignment:
-    assignment = (
-        ModeratorAssignment.objects.select_for_update(of=("self",))
-        .select_related("person", "account")
-        .get(pk=assignment.pk)
-    )
-    if assignment.state == AssignmentState.ENDED:
+    with transaction.atomic():
+        assignment = (
+            ModeratorAssignment.objects.select_for_update(of=("self",))
+            .select_related("person", "account")
+            .get(pk=assignment.pk)
+        )
+        if assignment.state == AssignmentState.ENDED:
+            return assignment
+        assignment.state = AssignmentState.ENDED
+        assignment.ends_on = timezone.localdate(now)
+        save_with_event(
+            assignment, action="assignment.ended", update_fields=["state", "ends_on"], now=now
+        )
+        event_record(
+            actor=actor,
+            action="assignment.ended",
+            subject=assignment,
+            summary=f"{assignment.person.full_name} stopped moderating {assignment.account.name}",
+            reason=reason,
+            data={"account": assignment.account_id},
+            now=now,
+        )
         return assignment
-    assignment.state = AssignmentState.ENDED
-    assignment.ends_on = timezone.localdate(now)
-    save_with_event(
-        assignment, action="assignment.ended", update_fields=["state", "ends_on"], now=now
-    )
-    event_record(
-        actor=actor,
-        action="assignment.ended",
-        subject=assignment,
-        summary=f"{assignment.person.full_name} stopped moderating {assignment.account.name}",
-        reason=reason,
-        data={"account": assignment.account_id},
-        now=now,
-    )
-    return assignment

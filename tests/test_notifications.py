@@ -148,3 +148,20 @@ def test_notifications_page_lists_only_my_notifications(
 
     assert "A request needs your decision" in page
     assert "Secret to Riya" not in page
+
+
+@pytest.mark.django_db
+def test_a_notification_claimed_by_another_worker_is_left_to_it_until_the_claim_expires(
+    line_manager: User,
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    tell([line_manager])
+    Notification.objects.update(claimed_until=timezone.now() + datetime.timedelta(minutes=5))
+
+    assert notifications_deliver_pending() == 0
+    Notification.objects.update(claimed_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert notifications_deliver_pending() == 1
+    assert Notification.objects.get().claimed_until is None

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Account, AccountStatus, ReviewOutcome
 from accounts.services.register import (
@@ -19,12 +20,17 @@ from accounts.services.register import (
     review_record,
     reviews_remind,
 )
-from accounts.services.requests import request_save_draft, request_submit
+from accounts.services.requests import (
+    request_create_draft,
+    request_save_draft,
+    request_submit,
+    requests_remind_waiting,
+)
 from governance.errors import DomainError
 from governance.models import Event, Notification, ServiceArea, User
 from moderation.models import AssignmentState, ModeratorAssignment
 from tests.register_helpers import make_account
-from tests.requests_helpers import complete_draft, decide_current
+from tests.requests_helpers import ANSWERS, PDF, complete_draft, decide_current
 
 ALL_STATUSES = [status.value for status in AccountStatus]
 
@@ -199,10 +205,15 @@ def test_an_unapproved_account_is_flagged_until_a_request_brings_it_through(
     assert found.status == AccountStatus.UNAPPROVED
     assert [m.to[0] for m in mail.outbox] == ["requester@council.example"]
 
-    draft = complete_draft(
-        requester, [colleague], platform="facebook", proposed_handle="SummerFunDemo"
+    draft = request_create_draft(actor=requester, regularises=found)
+    draft = request_save_draft(
+        actor=requester,
+        request=draft,
+        values={**ANSWERS, "proposed_handle": "@elsewhere", "service_area": None},
+        backup_officers=[colleague],
+        evidence=SimpleUploadedFile("certificate.pdf", PDF),
     )
-    draft = request_save_draft(actor=requester, request=draft, values={"regularises": found})
+    assert (draft.proposed_handle, draft.service_area) == ("SummerFunDemo", leisure)
     request = request_submit(actor=requester, request=draft)
     while request.status == "submitted":
         request = decide_current(request)
@@ -350,3 +361,77 @@ def test_review_reminders_run_twice_send_one_mail_each(
         "manager@council.example",
         "requester@council.example",
     ]
+
+
+@pytest.mark.django_db
+def test_a_regularisation_stops_when_the_account_was_closed_meanwhile(
+    communications: User,
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    leisure: ServiceArea,
+) -> None:
+    found = account_in(AccountStatus.UNAPPROVED, communications, leisure, ())
+    draft = request_create_draft(actor=requester, regularises=found)
+    request_save_draft(
+        actor=requester,
+        request=draft,
+        values=dict(ANSWERS),
+        backup_officers=[colleague],
+        evidence=SimpleUploadedFile("certificate.pdf", PDF),
+    )
+    request = decide_current(request_submit(actor=requester, request=draft))
+    account_change_status(actor=communications, account=found, action="close", reason="Gone")
+
+    with pytest.raises(DomainError, match="no longer waiting for approval"):
+        decide_current(request)
+
+    found.refresh_from_db()
+    assert (found.status, found.request) == (AccountStatus.CLOSED, None)
+    with pytest.raises(DomainError, match="no longer waiting to be brought through"):
+        request_create_draft(actor=requester, regularises=found)
+
+
+@pytest.mark.django_db
+def test_a_review_older_than_the_last_one_is_refused(
+    communications: User, leisure: ServiceArea, requester: User
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, (requester,))
+    review: dict[str, Any] = {
+        "found_inappropriate": False,
+        "content_removed": False,
+        "reported_to_platform": False,
+        "notes": "",
+        "outcome": ReviewOutcome.KEEP,
+    }
+    review_record(actor=requester, account=account, reviewed_on=datetime.date(2026, 9, 1), **review)
+
+    with pytest.raises(DomainError, match="A later review, on 1 September 2026"):
+        review_record(
+            actor=requester, account=account, reviewed_on=datetime.date(2026, 3, 1), **review
+        )
+    account.refresh_from_db()
+    assert account.next_review_due == datetime.date(2026, 12, 1)
+
+
+@pytest.mark.django_db
+def test_a_step_nobody_can_decide_any_more_is_reported_to_communications(
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    communications: User,
+    leisure: ServiceArea,
+) -> None:
+    start = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start):
+        request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    head_of_service.is_active = False
+    head_of_service.save()
+
+    with time_machine.travel(start + datetime.timedelta(days=6)):
+        assert requests_remind_waiting() == 1
+        requests_remind_waiting()
+
+    stuck = Notification.objects.filter(key__contains=":stuck:")
+    assert [n.recipient.email for n in stuck] == ["comms@council.example"]
+    assert "nobody can decide it" in stuck.get().subject

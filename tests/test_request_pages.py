@@ -407,3 +407,57 @@ def test_evidence_is_served_only_to_people_who_may_see_the_request(
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert client_for(outsider).get(f"/requests/{request.pk}/evidence/").status_code == 404
     assert Client().get(f"/requests/{request.pk}/evidence/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_every_change_link_on_check_your_answers_leads_to_a_field(
+    administrator: User,
+    requester: User,
+    line_manager: User,
+    colleague: User,
+    head_of_service: User,
+    communications: User,
+    client_for: Any,
+) -> None:
+    import re
+
+    for preset in (Preset.DERBY, Preset.MELTON):
+        profile_apply_preset(actor=administrator, preset=preset)
+        draft = complete_draft(requester, [colleague])
+        client = client_for(requester)
+        check = page_of(client.get(f"/requests/{draft.pk}/check/"))
+        form = page_of(client.get(f"/requests/{draft.pk}/edit/"))
+
+        anchors = re.findall(rf'href="/requests/{draft.pk}/edit/#([\w-]+)"', check)
+        assert len(anchors) >= 9
+        for anchor in anchors:
+            assert f'id="{anchor}"' in form, (preset, anchor)
+
+
+@pytest.mark.django_db
+def test_evidence_is_kept_under_its_fingerprint_and_served_with_its_real_type(
+    administrator: User,
+    requester: User,
+    colleague: User,
+    line_manager: User,
+    head_of_service: User,
+    communications: User,
+    client_for: Any,
+) -> None:
+    from accounts.services.requests import request_save_draft
+
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    draft = request_save_draft(
+        actor=requester,
+        request=complete_draft(requester, [colleague]),
+        values={},
+        evidence=SimpleUploadedFile("payload.html", b"%PDF-1.4 <script>alert(1)</script>"),
+    )
+
+    digest = hashlib.sha256(b"%PDF-1.4 <script>alert(1)</script>").hexdigest()
+    assert draft.training_evidence.name.endswith(f"{digest}.pdf")
+    response = client_for(requester).get(f"/requests/{draft.pk}/evidence/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="training-evidence-{draft.reference}.pdf"'
+    )

@@ -8,16 +8,18 @@ from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from accounts.models import Account, AccountRequest, AccountStatus, RequestStatus
 from governance import roles
 from governance.models import ServiceArea, User
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # as on a real database: no test transaction around it
 def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     settings.DEBUG = True  # the laptop, where the default demo secrets are allowed
     out = io.StringIO()
+    second = io.StringIO()
     call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=second)
 
     assert User.objects.count() == 40
     assert ServiceArea.objects.count() == 6
@@ -38,6 +40,9 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     assert roles.is_auditor(User.objects.get(email="auditor@demo.council.example"))
     assert User.objects.get(email="admin@demo.council.example").is_superuser
     assert Authenticator.objects.filter(type="totp").count() == 3
+    assert AccountRequest.objects.values("status").distinct().count() == len(RequestStatus)
+    assert Account.objects.filter(status=AccountStatus.UNAPPROVED).count() == 1
+    assert "Demo requests and register: already there." in second.getvalue()
 
 
 @pytest.mark.django_db

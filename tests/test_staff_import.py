@@ -349,3 +349,24 @@ def test_people_listed_before_their_manager_are_saved_once_with_their_manager() 
     officer = User.objects.get(employee_number="E3")
     assert officer.line_manager == User.objects.get(employee_number="E2")
     assert officer.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_values_too_long_for_the_database_or_with_control_characters_are_reported() -> None:
+    long_email = "a" * 250 + "@council.example"
+    bad = HEADER + (
+        f"E1,{long_email},Ann,Officer,leisure,Leisure,,,\n"
+        f"E2,b@council.example,Bob,Officer,{'x' * 41},Area,,,\n"
+        "E3,c@council.example,Cat\x00,Officer,leisure,,,,\n"
+        f"E4,d@council.example,Dee,{'Chief ' * 40},leisure,,,,\n"
+    )
+
+    problems = problems_of(bad)
+
+    assert (2, "The email is longer than 254 characters.") in problems
+    assert (3, "The service area code is longer than 40 characters.") in problems
+    assert (4, "This line contains a control character. Remove it and save the file again.") in (
+        problems
+    )
+    assert (5, "The job title is longer than 200 characters.") in problems
+    assert User.objects.count() == 0

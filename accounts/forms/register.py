@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from accounts.models import (
@@ -69,6 +70,12 @@ class AccountFormMixin:
         if message := handle_problem(handle):
             raise ValidationError(message)
         return handle
+
+    def clean_responsible_officer_email(self) -> User | None:
+        return staff_by_email(
+            self.cleaned_data.get("responsible_officer_email", ""),
+            "There is no member of staff with this email address",
+        )
 
     def check_handle_unique(self, platform: str, handle: str) -> None:
         taken = (
@@ -165,8 +172,12 @@ class AccountEditForm(AccountFormMixin, forms.ModelForm):
         fields["recovery_phone"].help_text = "A council-owned phone, for example 01234 567890."
         fields["recovery_phone_council_owned"].label = "The recovery phone belongs to the council"
         fields["two_factor_method"].choices = TwoFactorMethod.choices  # type: ignore[attr-defined]
-        fields["review_cadence_months"].error_messages["invalid"] = "Enter a whole number, like 3"
-        fields["review_cadence_months"].min_value = 1  # type: ignore[attr-defined]
+        cadence = fields["review_cadence_months"]
+        cadence.error_messages["invalid"] = "Enter a whole number, like 3"
+        cadence.validators = [
+            MinValueValidator(1, "Enter a number of months from 1 to 24"),
+            MaxValueValidator(24, "Enter a number of months from 1 to 24"),
+        ]
         fields[
             "secure_sessions_enabled"
         ].label = "Secure sessions or two-step verification are turned on at the platform"
@@ -232,12 +243,6 @@ class AccountEditForm(AccountFormMixin, forms.ModelForm):
             raise ValidationError("Enter a UK phone number, like 01234 567890 or +44 1234 567890")
         return phone
 
-    def clean_responsible_officer_email(self) -> User | None:
-        return staff_by_email(
-            self.cleaned_data.get("responsible_officer_email", ""),
-            "There is no member of staff with this email address",
-        )
-
     def clean_second_factor_holder_email(self) -> User | None:
         return staff_by_email(
             self.cleaned_data.get("second_factor_holder_email", ""),
@@ -274,11 +279,17 @@ class UnapprovedAccountForm(AccountFormMixin, GOVUKForm):
         choices=[("", "Select a platform"), *Platform.choices],
         error_messages={"required": "Select the platform"},
     )
-    platform_other = forms.CharField(label="If another platform, which one?", required=False)
-    name = forms.CharField(
-        label="Name of the account", error_messages={"required": "Enter the name of the account"}
+    platform_other = forms.CharField(
+        label="If another platform, which one?", required=False, max_length=100
     )
-    handle = forms.CharField(label="Handle", error_messages={"required": "Enter the handle"})
+    name = forms.CharField(
+        label="Name of the account",
+        max_length=150,
+        error_messages={"required": "Enter the name of the account"},
+    )
+    handle = forms.CharField(
+        label="Handle", max_length=100, error_messages={"required": "Enter the handle"}
+    )
     url = forms.URLField(
         label="Web address",
         required=False,
@@ -314,12 +325,6 @@ class UnapprovedAccountForm(AccountFormMixin, GOVUKForm):
             Field.text("responsible_officer_email", field_width=20),
             Field.textarea("discovered_how", rows=3),
         ]
-
-    def clean_responsible_officer_email(self) -> User | None:
-        return staff_by_email(
-            self.cleaned_data.get("responsible_officer_email", ""),
-            "There is no member of staff with this email address",
-        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -11,14 +11,13 @@ from django.db import models
 from django.utils.text import capfirst
 
 from accounts.models import AccountRequest, FacebookPurpose, Platform
-from accounts.validation import Problem, handle_problem
+from accounts.validation import REGULARISED_FIELDS, Problem, evidence_type, handle_problem
 from governance.forms import GOVUKDateField, GOVUKForm
 from governance.models import BusinessCaseField, PolicyProfile, ServiceArea, User
 
 BACKUP_FIELDS = ("backup_officer_1", "backup_officer_2", "backup_officer_3")
 BUSINESS_CASE = [choice.value for choice in BusinessCaseField if choice != "backup_officers"]
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-EVIDENCE_SIGNATURES = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPG"}
 
 HINTS = {
     "purpose_audience": "For example, news about summer events for families in the borough.",
@@ -29,10 +28,10 @@ HINTS = {
 }
 
 
-def evidence_kind(upload: UploadedFile) -> str | None:
+def evidence_kind(upload: UploadedFile) -> tuple[str, str] | None:
     head = upload.read(8)
     upload.seek(0)
-    return next((kind for sig, kind in EVIDENCE_SIGNATURES.items() if head.startswith(sig)), None)
+    return evidence_type(head)
 
 
 class RequestForm(forms.ModelForm):
@@ -91,6 +90,8 @@ class RequestForm(forms.ModelForm):
     def _not_asked(self) -> set[str]:
         """Questions the council's policy profile does not ask."""
         unused = set()
+        if self.instance.regularises_id:
+            unused |= set(REGULARISED_FIELDS)
         if not self.profile.facebook_purpose_rule:
             unused |= {"facebook_purpose", "facebook_purpose_name"}
         if not self.profile.require_budget_code:
@@ -101,17 +102,19 @@ class RequestForm(forms.ModelForm):
 
     def _set_labels(self) -> None:
         fields = self.fields
-        fields["platform"].label = "Which platform is the account on?"
-        fields["platform"].choices = Platform.choices  # type: ignore[attr-defined]
-        fields["platform_other"].label = "If another platform, which one?"
-        fields["proposed_name"].label = "Name of the account"
-        fields["proposed_name"].help_text = "As people will see it, for example Leisure Events."
-        fields["proposed_handle"].label = "Handle or web address"
-        fields["proposed_handle"].help_text = "For example @LeisureEvents. No spaces."
-        fields["service_area"].label = "Which service area will the account belong to?"
-        fields["service_area"].help_text = "Its Head of Service approves the request."
-        fields["service_area"].queryset = ServiceArea.objects.order_by("name")  # type: ignore[attr-defined]
-        fields["service_area"].empty_label = "Select a service area"  # type: ignore[attr-defined]
+        if "platform" in fields:
+            fields["platform"].label = "Which platform is the account on?"
+            fields["platform"].choices = Platform.choices  # type: ignore[attr-defined]
+            fields["platform_other"].label = "If another platform, which one?"
+            fields["proposed_name"].label = "Name of the account"
+            fields["proposed_name"].help_text = "As people will see it, for example Leisure Events."
+            fields["proposed_handle"].label = "Handle or web address"
+            fields["proposed_handle"].help_text = "For example @LeisureEvents. No spaces."
+            fields["service_area"].label = "Which service area will the account belong to?"
+            fields["service_area"].help_text = "Its Head of Service approves the request."
+            areas = ServiceArea.objects.order_by("name")
+            fields["service_area"].queryset = areas  # type: ignore[attr-defined]
+            fields["service_area"].empty_label = "Select a service area"  # type: ignore[attr-defined]
         if "facebook_purpose" in fields:
             fields["facebook_purpose"].choices = FacebookPurpose.choices  # type: ignore[attr-defined]
             fields["facebook_purpose"].label = "What is the Facebook page for?"
@@ -147,17 +150,19 @@ class RequestForm(forms.ModelForm):
                 )
 
     def _layout(self) -> list[Any]:
-        layout: list[Any] = [
-            Fieldset(
-                Field.radios("platform", legend_size=Size.SMALL, small=True),
-                Field.text("platform_other", field_width=20),
-                Field.text("proposed_name", field_width=20),
-                Field.text("proposed_handle", field_width=20),
-                Field.select("service_area"),
-                legend="The account",
-                legend_size=Size.MEDIUM,
+        layout: list[Any] = []
+        if "platform" in self.fields:
+            layout.append(
+                Fieldset(
+                    Field.radios("platform", legend_size=Size.SMALL, small=True),
+                    Field.text("platform_other", field_width=20),
+                    Field.text("proposed_name", field_width=20),
+                    Field.text("proposed_handle", field_width=20),
+                    Field.select("service_area"),
+                    legend="The account",
+                    legend_size=Size.MEDIUM,
+                )
             )
-        ]
         if self.profile.facebook_purpose_rule:
             layout.append(
                 Fieldset(
@@ -195,8 +200,8 @@ class RequestForm(forms.ModelForm):
             layout.append(Fieldset(*extra, legend="Licence and training", legend_size=Size.MEDIUM))
         layout += [
             HTML('<div class="govuk-button-group">'),
-            Button("continue", "Continue"),
-            Button.secondary("save", "Save as draft"),
+            Button("continue", "Continue", data_prevent_double_click="true"),
+            Button.secondary("save", "Save as draft", data_prevent_double_click="true"),
             HTML("</div>"),
         ]
         return layout

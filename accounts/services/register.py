@@ -112,7 +112,14 @@ def _save(
     fields: list[str] | None = None,
     now: datetime.datetime | None = None,
 ) -> None:
-    save_with_event(account, action=action, update_fields=fields, now=now)
+    try:
+        with transaction.atomic():
+            save_with_event(account, action=action, update_fields=fields, now=now)
+    except IntegrityError:
+        # The handle check before saving lost a race with another save of the same handle.
+        raise DomainError(
+            "An account with this handle on this platform has just been added to the register."
+        ) from None
 
 
 def _require_communications(actor: User) -> None:
@@ -131,13 +138,15 @@ def account_create_from_request(
     """
     if request.regularises is not None:
         account = _lock(request.regularises)
+        if account.status != AccountStatus.UNAPPROVED or account.request_id is not None:
+            raise DomainError(
+                f"{account.name} is no longer waiting for approval: Communications have closed "
+                "it or another request approved it. Reject this request instead."
+            )
         previous = account.status
         account.request = request
-        if previous == AccountStatus.UNAPPROVED:
-            account.status = AccountStatus.ACTIVE
-            account.next_review_due = add_months(
-                timezone.localdate(now), account.review_cadence_months
-            )
+        account.status = AccountStatus.ACTIVE
+        account.next_review_due = add_months(timezone.localdate(now), account.review_cadence_months)
         account.branding_approved_by = approver
         account.branding_approved_at = now
         account.responsible_officer = request.requester
@@ -176,15 +185,7 @@ def account_create_from_request(
             licence=request.budget_code,
             created_at=now,
         )
-        try:
-            with transaction.atomic():
-                _save(account, "account.created", now=now)
-        except IntegrityError:
-            # Another approval registered the same handle at this very moment.
-            raise DomainError(
-                "An account with this handle on this platform has just entered the register. "
-                "Return the request so that the requester can choose another handle."
-            ) from None
+        _save(account, "account.created", now=now)
         event_record(
             actor=approver,
             action="account.created",
@@ -438,6 +439,11 @@ def review_record(
         if account.status not in {AccountStatus.ACTIVE, AccountStatus.SUSPENDED}:
             raise DomainError(
                 f"The account is {account.get_status_display().lower()}, so it cannot be reviewed."
+            )
+        latest = AccountReview.objects.filter(account=account).order_by("-reviewed_on").first()
+        if latest is not None and reviewed_on < latest.reviewed_on:
+            raise DomainError(
+                f"A later review, on {long_date(latest.reviewed_on)}, is already recorded."
             )
         review = AccountReview.objects.create(
             account=account,

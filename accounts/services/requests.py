@@ -20,10 +20,23 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccountRequest, ApprovalStep, RequestStatus, StepStatus
-from accounts.rules import step_approvers
+from accounts.models import (
+    Account,
+    AccountRequest,
+    AccountStatus,
+    ApprovalStep,
+    RequestStatus,
+    StepStatus,
+)
+from accounts.rules import communications_team, step_approvers
 from accounts.services.register import account_create_from_request
-from accounts.validation import Problem, chain_problems, request_problems
+from accounts.validation import (
+    REGULARISED_FIELDS,
+    Problem,
+    chain_problems,
+    evidence_type,
+    request_problems,
+)
 from governance.errors import DomainError
 from governance.models import StepKind, User
 from governance.services.events import event_record
@@ -105,9 +118,50 @@ def _requester_only(actor: User, request: AccountRequest) -> None:
         raise DomainError("Only the person who made this request can do that.")
 
 
-def request_create_draft(*, actor: User, now: datetime.datetime | None = None) -> AccountRequest:
-    return AccountRequest.objects.create(
-        requester=actor, service_area=actor.service_area, created_at=now or timezone.now()
+def request_create_draft(
+    *, actor: User, regularises: Account | None = None, now: datetime.datetime | None = None
+) -> AccountRequest:
+    """A new draft; one that brings an unapproved account through takes that account's
+    platform, name, handle and service area, which the requester cannot change."""
+    with transaction.atomic():
+        request = AccountRequest(
+            requester=actor, service_area=actor.service_area, created_at=now or timezone.now()
+        )
+        if regularises is not None:
+            _copy_account(request, _lock_unapproved(regularises))
+        request.save()
+    return request
+
+
+def _lock_unapproved(account: Account) -> Account:
+    locked = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
+    if locked.status != AccountStatus.UNAPPROVED or locked.request_id is not None:
+        raise DomainError(f"{locked.name} is no longer waiting to be brought through a request.")
+    return locked
+
+
+def _copy_account(request: AccountRequest, account: Account) -> None:
+    request.regularises = account
+    request.platform = account.platform
+    request.platform_other = account.platform_other
+    request.proposed_name = account.name
+    request.proposed_handle = account.handle
+    request.service_area = account.service_area
+
+
+def _store_evidence(request: AccountRequest, evidence: UploadedFile) -> None:
+    """Kept under its SHA-256 and detected type, never under the name it was uploaded with."""
+    digest = hashlib.sha256()
+    for chunk in evidence.chunks():
+        digest.update(chunk)
+    evidence.seek(0)
+    kind = evidence_type(evidence.read(8))
+    evidence.seek(0)
+    if kind is None:
+        raise DomainError("The evidence must be a PDF, PNG or JPG file.")
+    request.training_evidence_sha256 = digest.hexdigest()
+    request.training_evidence.save(
+        f"{request.training_evidence_sha256}.{kind[0]}", evidence, save=False
     )
 
 
@@ -124,16 +178,14 @@ def request_save_draft(
         request = _lock(request)
         _requester_only(actor, request)
         _check(Action.SAVE, request)
+        if request.regularises_id:
+            values = {k: v for k, v in values.items() if k not in REGULARISED_FIELDS}
+        values.pop("regularises", None)
         changed = [name for name, value in values.items() if getattr(request, name) != value]
         for name in changed:
             setattr(request, name, values[name])
         if evidence is not None:
-            digest = hashlib.sha256()
-            for chunk in evidence.chunks():
-                digest.update(chunk)
-            evidence.seek(0)
-            request.training_evidence.save(evidence.name or "evidence", evidence, save=False)
-            request.training_evidence_sha256 = digest.hexdigest()
+            _store_evidence(request, evidence)
             changed += ["training_evidence", "training_evidence_sha256"]
         if changed:
             request.save(update_fields=changed)
@@ -154,6 +206,10 @@ def request_submit(
         request = _lock(request)
         _requester_only(actor, request)
         _check(Action.SUBMIT, request)
+        if request.regularises is not None:
+            # Communications may have corrected the account since the draft began.
+            _copy_account(request, _lock_unapproved(request.regularises))
+            request.save(update_fields=list(REGULARISED_FIELDS))
         problems = request_problems(request, profile) + chain_problems(request, chain)
         if problems:
             raise IncompleteRequest(problems)
@@ -257,15 +313,14 @@ def step_decide(
             .select_related("decided_by")
             .get(pk=step_id, request=request)
         )
-        if step.status != StepStatus.PENDING:
-            if step.decided_by is not None:
-                raise DomainError(
-                    f"{step.decided_by.full_name} has already decided this step "
-                    f"({step.get_status_display().lower()}). Nothing was changed."
-                )
-            _check(decision, request)
-            raise DomainError("This step is no longer waiting for a decision.")
+        if step.status != StepStatus.PENDING and step.decided_by is not None:
+            raise DomainError(
+                f"{step.decided_by.full_name} has already decided this step "
+                f"({step.get_status_display().lower()}). Nothing was changed."
+            )
         _check(decision, request)
+        if step.status != StepStatus.PENDING:
+            raise DomainError("This step is no longer waiting for a decision.")
         if not any(person.pk == actor.pk for person in step_approvers(request, step.kind)):
             raise DomainError("You cannot decide this step of the request.")
         comment = comment.strip()
@@ -342,9 +397,11 @@ def _decision_body(
             f"{_holder_phrase(following)}."
         )
     if decision == Action.APPROVE:
+        account = Account.objects.filter(request=request).first()
+        state = account.get_status_display().lower() if account else "being set up"
         return (
             f"{who} gave the final approval. The account is now in the council's register as "
-            "being set up; you and the backup officers you named are its proposed moderators."
+            f"{state}; you and the backup officers you named are its proposed moderators."
         )
     if decision == Action.RETURN:
         return (
@@ -436,9 +493,27 @@ def requests_remind_waiting(*, now: datetime.datetime | None = None) -> int:
         intervals = int((now - step.activated_at) / interval)
         request = step.request
         waited = (now - step.activated_at).days
+        approvers = step_approvers(request, step.kind)
         with transaction.atomic():
+            if not approvers:
+                # The approver left or lost their role after the request was sent.
+                notify(
+                    recipients=communications_team(),
+                    key=f"request:{request.pk}:step:{step.pk}:stuck:{intervals}",
+                    subject=f"{request.reference} is stuck: nobody can decide it",
+                    body=(
+                        f"{request.requester.full_name}'s request for {request.title} has waited "
+                        f"{waited} days at the {step.get_kind_display()} step, and the "
+                        "organisation data names nobody who can decide it. Ask HR to correct "
+                        "the staff or service area record."
+                    ),
+                    url=_url(request),
+                    now=now,
+                )
+                reminded += 1
+                continue
             notify(
-                recipients=step_approvers(request, step.kind),
+                recipients=approvers,
                 key=f"request:{request.pk}:step:{step.pk}:reminder:{intervals}",
                 subject=f"Reminder: {request.reference} has waited {waited} days for you",
                 body=(

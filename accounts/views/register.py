@@ -25,7 +25,6 @@ from accounts.models import Account, AccountReview, AccountStatus, Platform
 from accounts.register_queries import (
     CREDENTIALS_MISSING,
     OPEN_ACCOUNT,
-    OPEN_ASSIGNMENT,
     can_edit_register,
     can_read_whole_register,
     can_see_account,
@@ -111,8 +110,12 @@ def register_list(request: AuthenticatedRequest) -> HttpResponse:
 @allowed_if(can_read_whole_register)
 @require_GET
 def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
-    filterset, _, as_of = _register_filters(request)
+    filterset, as_of_form, as_of = _register_filters(request)
     rows = filterset.sorted_qs()
+    if filterset.form.errors or as_of_form.errors:
+        # Never a download that looks right but ignores part of what was asked for.
+        messages.error(request, "Correct the filters before downloading the register.")
+        return redirect(f"{reverse('register')}?{request.GET.urlencode()}")
     day = (as_of or timezone.localdate()).isoformat()
     filename = f"social-media-register-{day}" + ("-as-of" if as_of else "")
     if fmt == "csv":
@@ -291,7 +294,7 @@ def dashboard_counts(today: datetime.date) -> list[dict[str, Any]]:
         (
             "Closure recommended by a review",
             Account.objects.filter(closure_recommended=True).exclude(status=AccountStatus.CLOSED),
-            "",
+            "closure_recommended=on",
         ),
     ]
     register = reverse("register")
@@ -339,6 +342,5 @@ def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "by_platform": _breakdown("platform", dict(Platform.choices), "platform"),
             "by_area": _breakdown("service_area", areas, "service_area"),
             "can_edit": can_edit_register(request.user),
-            "open_states": OPEN_ASSIGNMENT,
         },
     )

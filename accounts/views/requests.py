@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,12 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import access_own_request, access_request, access_unapproved_account
 from accounts.forms.requests import DecisionForm, RequestForm, WithdrawForm
-from accounts.models import Account, AccountRequest, ApprovalStep
+from accounts.models import Account, AccountRequest, ApprovalStep, RequestStatus
 from accounts.register_queries import can_see_account
 from accounts.rules import (
     can_decide,
     can_edit_request,
     can_see_all_requests,
+    can_view_request,
     can_withdraw_request,
     step_approvers,
 )
@@ -28,7 +30,7 @@ from accounts.services.requests import (
     request_withdraw,
     step_decide,
 )
-from accounts.validation import chain_problems, request_problems
+from accounts.validation import EVIDENCE_SIGNATURES, chain_problems, request_problems
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
 from governance.models import Event, StepKind
@@ -57,6 +59,17 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
     regularises = None
     if account_id := request.GET.get("account"):
         regularises = access_unapproved_account(request.user, account_id)
+        underway = regularises.regularisation_requests.filter(
+            status__in=[RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.RETURNED]
+        ).first()
+        if underway is not None:
+            messages.info(
+                request,
+                f"{regularises.name} is already being brought through {underway.reference}.",
+            )
+            if can_view_request(request.user, underway):
+                return redirect("request_detail", pk=underway.pk)
+            return redirect("register_account", pk=regularises.pk)
     return _edit(request, None, regularises=regularises)
 
 
@@ -76,14 +89,9 @@ def _edit(
 ) -> HttpResponse:
     profile = profile_get()
     user = request.user
-    instance = draft or AccountRequest(requester=user, service_area=user.service_area)
-    if regularises is not None and draft is None:
-        instance.regularises = regularises
-        instance.platform = regularises.platform
-        instance.platform_other = regularises.platform_other
-        instance.proposed_name = regularises.name
-        instance.proposed_handle = regularises.handle
-        instance.service_area = regularises.service_area
+    instance = draft or AccountRequest(
+        requester=user, service_area=user.service_area, regularises=regularises
+    )
     if request.method != "POST":
         form = RequestForm(instance=instance, profile=profile, requester=user)
         return _render_edit(request, form, draft)
@@ -92,21 +100,24 @@ def _edit(
         request.POST, request.FILES, instance=instance, profile=profile, requester=user
     )
     form.is_valid()
-    if draft is None:
-        draft = request_create_draft(actor=user)
-        if regularises is not None:
-            request_save_draft(actor=user, request=draft, values={"regularises": regularises})
     evidence = form.cleaned_data.get("training_evidence")
     try:
-        draft = request_save_draft(
-            actor=user,
-            request=draft,
-            values=form.draft_values(),
-            backup_officers=form.cleaned_data["backup_officers"] if form.backups_valid() else None,
-            evidence=evidence if isinstance(evidence, UploadedFile) else None,
-        )
+        with transaction.atomic():  # a new draft and its first answers are saved together
+            if draft is None:
+                draft = request_create_draft(actor=user, regularises=regularises)
+            draft = request_save_draft(
+                actor=user,
+                request=draft,
+                values=form.draft_values(),
+                backup_officers=(
+                    form.cleaned_data["backup_officers"] if form.backups_valid() else None
+                ),
+                evidence=evidence if isinstance(evidence, UploadedFile) else None,
+            )
     except DomainError as error:
         messages.error(request, error.message)
+        if draft is None:
+            return redirect("request_list")
         return redirect("request_detail", pk=draft.pk)
     if "save" not in request.POST:
         form.add_problems(
@@ -261,8 +272,14 @@ def request_evidence(request: AuthenticatedRequest, pk: int) -> FileResponse:
     item = access_request(request.user, pk)
     if not item.training_evidence:
         raise Http404
+    extension = item.training_evidence.name.rsplit(".", 1)[-1]
+    content_type = next(
+        (kind[1] for kind in EVIDENCE_SIGNATURES.values() if kind[0] == extension),
+        "application/octet-stream",
+    )
     return FileResponse(
         item.training_evidence.open("rb"),
         as_attachment=True,
-        filename=item.training_evidence.name.rsplit("/", 1)[-1],
+        filename=f"training-evidence-{item.reference}.{extension}",
+        content_type=content_type,
     )

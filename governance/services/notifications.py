@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from governance.models import Event, Notification, User
@@ -79,32 +79,47 @@ def _message(notification: Notification) -> EmailMessage:
     )
 
 
-def notifications_deliver_pending(*, batch_size: int = 50) -> int:
-    """Send every notification not yet emailed; return how many went out.
+CLAIM = datetime.timedelta(minutes=5)
 
-    Each batch is locked with SKIP LOCKED, so two workers never send the same one.
+
+def _claim(batch_size: int, skip: set[int], now: datetime.datetime) -> list[Notification]:
+    """Take a batch for this worker in a short transaction; the e-mail goes out after it."""
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .exclude(pk__in=skip)
+            .order_by("id")[:batch_size]
+        )
+        Notification.objects.filter(pk__in=[item.pk for item in batch]).update(
+            claimed_until=now + CLAIM
+        )
+    return batch
+
+
+def notifications_deliver_pending(*, batch_size: int = 50) -> int:
+    """Send every notification not yet e-mailed; return how many went out.
+
+    A batch is claimed for a few minutes before sending, so two workers never send the same
+    one, and no database lock is held while the mail server is slow. A worker that dies
+    mid-batch leaves its claims to expire, and the next sweep sends them.
     """
     sent = 0
-    failed: set[int] = set()
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .exclude(pk__in=failed)
-                .order_by("id")[:batch_size]
+    tried: set[int] = set()
+    while batch := _claim(batch_size, tried, timezone.now()):
+        for notification in batch:
+            tried.add(notification.pk)
+            try:
+                _message(notification).send()
+            except Exception as error:  # a mail server fault: try again on the next sweep
+                Notification.objects.filter(pk=notification.pk).update(
+                    attempts=F("attempts") + 1, last_error=str(error)[:2000], claimed_until=None
+                )
+                continue
+            Notification.objects.filter(pk=notification.pk).update(
+                sent_at=timezone.now(), claimed_until=None
             )
-            if not batch:
-                return sent
-            for notification in batch:
-                try:
-                    _message(notification).send()
-                except Exception as error:  # a mail server fault: try again on the next sweep
-                    failed.add(notification.pk)
-                    Notification.objects.filter(pk=notification.pk).update(
-                        attempts=F("attempts") + 1, last_error=str(error)[:2000]
-                    )
-                    continue
-                Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
-                sent += 1
+            sent += 1
+    return sent

@@ -12,6 +12,7 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -33,6 +34,16 @@ OPTIONAL_COLUMNS = (
     "head_of_service",
 )
 MAX_ROWS = 50_000
+# The longest value each column may hold, as the database stores it.
+LIMITS = {
+    "employee_number": 50,
+    "email": 254,
+    "full_name": 200,
+    "job_title": 200,
+    "service_area_code": 40,
+    "service_area_name": 200,
+}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 
@@ -170,14 +181,19 @@ def _check_row(line: int, record: dict[str, str], problems: list[RowProblem]) ->
     def problem(message: str) -> None:
         problems.append(RowProblem(line, message))
 
+    if any(CONTROL.search(value) for value in record.values()):
+        problem("This line contains a control character. Remove it and save the file again.")
+        return None
+    for column, limit in LIMITS.items():
+        if len(record.get(column, "")) > limit:
+            label = column.replace("_", " ")
+            problem(f"The {label} is longer than {limit} characters.")
     number = record.get("employee_number", "")
     email = record.get("email", "").lower()
     name = record.get("full_name", "")
     area_code = record.get("service_area_code", "")
     if not number:
         problem("The employee number is missing.")
-    elif len(number) > 50:
-        problem("The employee number is longer than 50 characters.")
     if not email:
         problem("The email address is missing.")
     else:
@@ -187,8 +203,6 @@ def _check_row(line: int, record: dict[str, str], problems: list[RowProblem]) ->
             problem(f"'{email}' is not a valid email address.")
     if not name:
         problem("The full name is missing.")
-    elif len(name) > 200:
-        problem("The full name is longer than 200 characters.")
     if not area_code:
         problem("The service area code is missing.")
     else:
@@ -221,9 +235,9 @@ def _check_row(line: int, record: dict[str, str], problems: list[RowProblem]) ->
         employee_number=number,
         email=email,
         full_name=name,
-        job_title=record.get("job_title", "")[:200],
+        job_title=record.get("job_title", ""),
         area_code=area_code,
-        area_name=record.get("service_area_name", "")[:200],
+        area_name=record.get("service_area_name", ""),
         manager_number=manager,
         leaving_date=leaving_date,
         is_head=head_text in YES,

@@ -43,6 +43,12 @@ def error_links(bound_field: forms.BoundField) -> list[tuple[str, str]]:
 
 
 @register.filter
+def with_extra(form: Any, extra: Any) -> list[Any]:
+    """The page's forms that exist, for one error summary covering them all."""
+    return [item for item in (form, extra) if item]
+
+
+@register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
 
