@@ -14,8 +14,8 @@ from accounts.models import Account, AccountRequest, AccountStatus, RequestStatu
 from accounts.register_queries import (
     can_edit_register,
     can_read_whole_register,
-    can_see_account,
     has_register,
+    visible_account_ids,
 )
 from accounts.selectors import steps_waiting_for
 from governance import navigation, seeding
@@ -88,18 +88,21 @@ def register_todos(user: User) -> Iterator[Todo]:
             due=account.next_review_due,
             overdue=account.next_review_due < today,
         )
-    team_overdue = Account.objects.filter(
-        status=AccountStatus.ACTIVE,
-        next_review_due__lt=today,
-        assignments__person__line_manager=user,
-        assignments__state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
-    ).distinct()
+    team_overdue = list(
+        Account.objects.filter(
+            status=AccountStatus.ACTIVE,
+            next_review_due__lt=today,
+            assignments__person__line_manager=user,
+            assignments__state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
+        ).distinct()
+    )
+    visible = set(visible_account_ids(user, [account.pk for account in team_overdue]))
     for account in team_overdue:
         yield Todo(
             section="Your team's accounts",
             title=f"{account.name} is overdue for review",
             url=reverse("register_account", args=[account.pk])
-            if can_see_account(user, account)
+            if account.pk in visible
             else reverse("home"),
             detail="Someone in your team moderates it. Ask them to review it.",
             due=account.next_review_due,
