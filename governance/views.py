@@ -24,7 +24,7 @@ from governance.models import PolicyProfile, Preset, ServiceArea, StaffImport, U
 from governance.navigation import sections_for
 from governance.presets import PRESETS, PROFILE_FIELDS
 from governance.services.profile import profile_apply_preset, profile_get, profile_update
-from governance.services.staff_import import ImportRejected, import_staff
+from governance.services.staff_import import MAX_UPLOAD_ROWS, ImportRejected, import_staff
 from governance.todo import todos_for
 
 PAGE_SIZE = 50
@@ -155,6 +155,7 @@ def staff_import(request: AuthenticatedRequest) -> HttpResponse:
                 filename=upload.name,
                 actor=request.user,
                 complete_feed=form.cleaned_data["complete_feed"],
+                max_rows=MAX_UPLOAD_ROWS,
             )
         except ImportRejected as rejected:
             problems = rejected.problems

@@ -370,3 +370,17 @@ def test_values_too_long_for_the_database_or_with_control_characters_are_reporte
     )
     assert (5, "The job title is longer than 200 characters.") in problems
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_feed_too_big_to_upload_is_sent_to_the_command() -> None:
+    rows = "".join(
+        f"E{n},p{n}@council.example,P {n},Officer,leisure,Leisure,,,\n" for n in range(4)
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        import_staff(data=(HEADER + rows).encode(), filename="hr.csv", actor=None, max_rows=3)
+
+    assert caught.value.problems[0].message == (
+        "The file has more than 3 staff. Import it with the import_staff command, or split it."
+    )
