@@ -21,7 +21,6 @@ from accounts.services.register import (
     account_record_existing,
     account_record_unapproved,
     account_update,
-    review_record,
 )
 from accounts.services.requests import (
     request_create_draft,
@@ -30,6 +29,7 @@ from accounts.services.requests import (
     request_withdraw,
     step_decide,
 )
+from accounts.services.reviews import review_record
 from governance.models import Preset, ServiceArea, User
 from governance.services.profile import profile_apply_preset
 from moderation.models import ModeratorAssignment

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from accounts.services.register import reviews_remind
 from accounts.services.requests import requests_remind_waiting
+from accounts.services.reviews import reviews_remind
 
 
 @shared_task

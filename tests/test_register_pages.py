@@ -18,8 +18,8 @@ from accounts.models import Account, AccountStatus, Platform, ReviewOutcome
 from accounts.services.register import (
     account_change_status,
     account_update,
-    review_record,
 )
+from accounts.services.reviews import review_record
 from governance.models import Event, ServiceArea, User
 from moderation.models import ModeratorAssignment
 from moderation.services import assignment_end, assignment_record_existing

@@ -17,8 +17,6 @@ from accounts.services.register import (
     account_record_unapproved,
     account_update,
     add_months,
-    review_record,
-    reviews_remind,
 )
 from accounts.services.requests import (
     request_create_draft,
@@ -26,6 +24,7 @@ from accounts.services.requests import (
     request_submit,
     requests_remind_waiting,
 )
+from accounts.services.reviews import review_record, reviews_remind
 from governance.errors import DomainError
 from governance.models import Event, Notification, ServiceArea, User
 from moderation.models import AssignmentState, ModeratorAssignment

@@ -35,8 +35,8 @@ from accounts.services.register import (
     account_change_status,
     account_record_unapproved,
     account_update,
-    review_record,
 )
+from accounts.services.reviews import review_record
 from accounts.timeline import account_timeline
 from governance.decorators import allowed_if
 from governance.errors import DomainError
