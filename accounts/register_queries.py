@@ -25,6 +25,9 @@ OPEN_ASSIGNMENT = [
     AssignmentState.ACTIVE,
     AssignmentState.SUSPENDED,
 ]
+# Moderators who may record a review: active, or awaiting the declaration that the
+# declarations issue will require first.
+REVIEWER_STATES = [AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION]
 OPEN_ACCOUNT = [
     AccountStatus.BEING_SET_UP,
     AccountStatus.ACTIVE,
@@ -75,6 +78,12 @@ def can_see_account(user: Any, account: Account) -> bool:
             person=user, account=account, state__in=OPEN_ASSIGNMENT
         ).exists()
     )
+
+
+def may_review(person: Any, account: Account) -> bool:
+    return ModeratorAssignment.objects.filter(
+        account=account, person=person, state__in=REVIEWER_STATES
+    ).exists()
 
 
 def visible_account_ids(user: Any, ids: list[int]) -> list[int]:

@@ -99,9 +99,7 @@ def names_the_whole_council(text: str) -> bool:
     words = re.sub(r"[^a-z ]", "", text.lower()).split()
     cleaned = " ".join(word for word in words if word not in {"the", "page", "official"})
     council = re.sub(r"[^a-z ]", "", settings.COUNCIL_NAME.lower())
-    return cleaned in {"council", "whole council", "council as a whole", council} or (
-        bool(council) and cleaned == council
-    )
+    return cleaned in {"council", "whole council", "council as a whole", council}
 
 
 def request_problems(request: AccountRequest, profile: PolicyProfile) -> list[Problem]:

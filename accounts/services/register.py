@@ -26,6 +26,7 @@ from governance.errors import DomainError
 from governance.formatting import long_date
 from governance.history import save_with_event
 from governance.models import User
+from governance.roles import is_communications
 from governance.services.events import event_record
 from governance.services.notifications import notify
 from governance.services.profile import profile_get
@@ -119,8 +120,6 @@ def _save(
 
 
 def _require_communications(actor: User) -> None:
-    from governance.roles import is_communications
-
     if not is_communications(actor):
         raise DomainError("Only Communications can change the register.")
 

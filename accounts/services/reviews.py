@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, AccountReview, AccountStatus, ReviewOutcome
+from accounts.register_queries import REVIEWER_STATES, may_review
 from accounts.rules import communications_team
 from accounts.services.register import _lock, _save, _url, add_months
 from governance.errors import DomainError
@@ -18,7 +19,6 @@ from governance.models import User
 from governance.services.events import event_record
 from governance.services.notifications import notify
 from governance.services.profile import profile_get
-from moderation.models import AssignmentState, ModeratorAssignment
 
 
 def review_record(
@@ -40,7 +40,7 @@ def review_record(
         raise DomainError("The review date must be today or in the past.")
     with transaction.atomic():
         account = _lock(account)
-        if not _moderates(actor, account):
+        if not may_review(actor, account):
             raise DomainError("Only the account's moderators can record a review.")
         if account.status not in {AccountStatus.ACTIVE, AccountStatus.SUSPENDED}:
             raise DomainError(
@@ -120,14 +120,6 @@ def review_record(
     return review
 
 
-def _moderates(person: User, account: Account) -> bool:
-    return ModeratorAssignment.objects.filter(
-        account=account,
-        person=person,
-        state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
-    ).exists()
-
-
 def reviews_remind(*, now: datetime.datetime | None = None) -> int:
     """Before a review is due, its moderators; when overdue, their line managers; later,
     Communications: each once per due date, however often this runs (REM-1, REM-2)."""
@@ -149,7 +141,7 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
         moderators = [
             assignment.person
             for assignment in account.assignments.all()
-            if assignment.state in {AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION}
+            if assignment.state in REVIEWER_STATES
         ] or ([account.responsible_officer] if account.responsible_officer else [])
         key = f"review:account:{account.pk}:due:{due.isoformat()}"
         url = reverse("review_new", args=[account.pk])

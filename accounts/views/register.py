@@ -5,8 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +23,13 @@ from accounts.forms.register import (
 )
 from accounts.models import Account, AccountReview, AccountStatus, Platform
 from accounts.register_queries import (
-    CREDENTIALS_MISSING,
     OPEN_ACCOUNT,
+    REVIEWER_STATES,
     can_edit_register,
     can_read_whole_register,
     can_see_account,
     has_register,
+    may_review,
     register_rows,
 )
 from accounts.services.register import (
@@ -135,9 +136,7 @@ def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     moderates = any(
-        a.person_id == request.user.pk
-        and a.state in {AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION}
-        for a in assignments
+        a.person_id == request.user.pk and a.state in REVIEWER_STATES for a in assignments
     )
     return render(
         request,
@@ -229,11 +228,7 @@ def unapproved_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
-    if not ModeratorAssignment.objects.filter(
-        account=account,
-        person=request.user,
-        state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
-    ).exists():
+    if not may_review(request.user, account):
         raise Http404
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
@@ -260,51 +255,27 @@ def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/review_new.html", {"account": account, "form": form})
 
 
-def dashboard_counts(today: datetime.date) -> list[dict[str, Any]]:
-    open_accounts = Account.objects.filter(status__in=OPEN_ACCOUNT)
-    active_counts = Account.objects.annotate(
-        active_moderators=Count("assignments", filter=Q(assignments__state=AssignmentState.ACTIVE))
-    )
-    cards = [
-        (
-            "Overdue for review",
-            Account.objects.filter(status=AccountStatus.ACTIVE, next_review_due__lt=today),
-            "review_overdue=on",
-        ),
-        (
-            "Fewer than two active moderators",
-            active_counts.filter(status__in=OPEN_ACCOUNT, active_moderators__lt=2),
-            "few_moderators=on",
-        ),
-        (
-            "Credential details missing",
-            open_accounts.filter(CREDENTIALS_MISSING),
-            "credentials_missing=on",
-        ),
-        (
-            "Unapproved accounts",
-            Account.objects.filter(status=AccountStatus.UNAPPROVED),
-            "status=unapproved",
-        ),
-        (
-            "Being set up",
-            Account.objects.filter(status=AccountStatus.BEING_SET_UP),
-            "status=being_set_up",
-        ),
-        (
-            "Closure recommended by a review",
-            Account.objects.filter(closure_recommended=True).exclude(status=AccountStatus.CLOSED),
-            "closure_recommended=on",
-        ),
-    ]
+DASHBOARD_CARDS = [
+    ("Overdue for review", "review_overdue=on"),
+    ("Fewer than two active moderators", "few_moderators=on"),
+    ("Credential details missing", "credentials_missing=on"),
+    ("Unapproved accounts", "status=unapproved"),
+    ("Being set up", "status=being_set_up"),
+    ("Closure recommended by a review", "closure_recommended=on"),
+]
+
+
+def dashboard_counts(user: Any) -> list[dict[str, Any]]:
+    """Each card counts through the register's own filter, so a count and the list its link
+    opens can never disagree."""
     register = reverse("register")
     return [
         {
             "label": label,
-            "count": queryset.count(),
-            "url": f"{register}?{query}" if query else register,
+            "count": RegisterFilter(QueryDict(query), queryset=register_rows(user)).qs.count(),
+            "url": f"{register}?{query}",
         }
-        for label, queryset, query in cards
+        for label, query in DASHBOARD_CARDS
     ]
 
 
@@ -332,13 +303,12 @@ def _breakdown(field: str, labels: dict[Any, str], query_key: str) -> list[dict[
 @allowed_if(can_read_whole_register)
 @require_GET
 def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    today = timezone.localdate()
     areas = dict(ServiceArea.objects.values_list("pk", "name"))
     return render(
         request,
         "accounts/dashboard.html",
         {
-            "cards": dashboard_counts(today),
+            "cards": dashboard_counts(request.user),
             "by_platform": _breakdown("platform", dict(Platform.choices), "platform"),
             "by_area": _breakdown("service_area", areas, "service_area"),
             "can_edit": can_edit_register(request.user),
