@@ -172,6 +172,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = f"{COUNCIL_NAME} {SERVICE_NAME}"
+# Accept the code of the 30-second step either side of now: a phone's clock drifts, and a code
+# typed in the last second of its step arrives in the next one. A used code is still refused.
+MFA_TOTP_TOLERANCE = 1
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

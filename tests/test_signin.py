@@ -71,6 +71,39 @@ def test_mfa_user_is_asked_for_a_code_after_the_password(communications: User) -
 
 
 @pytest.mark.django_db
+def test_a_code_from_the_neighbouring_step_is_accepted_but_not_an_older_one(
+    communications: User, time_machine: Any
+) -> None:
+    """A phone's clock a few seconds out, or a code typed as it changes, still signs in."""
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, 0, 5, tzinfo=datetime.UTC), tick=False)
+    late = Client()
+    sign_in(late, "comms@council.example")
+    too_late = Client()
+    sign_in(too_late, "comms@council.example")
+
+    stale = too_late.post("/auth/2fa/authenticate/", {"code": totp_code(TOTP_SECRET, offset=-2)})
+    drifted = late.post("/auth/2fa/authenticate/", {"code": totp_code(TOTP_SECRET, offset=-1)})
+
+    assert "Incorrect code." in stale.content.decode()
+    assert drifted.status_code == 302
+    assert late.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_used_code_cannot_sign_in_a_second_time(communications: User) -> None:
+    code = totp_code(TOTP_SECRET)
+    first, second = Client(), Client()
+    sign_in(first, "comms@council.example")
+    sign_in(second, "comms@council.example")
+
+    assert first.post("/auth/2fa/authenticate/", {"code": code}).status_code == 302
+    replayed = second.post("/auth/2fa/authenticate/", {"code": code})
+
+    assert "Incorrect code." in replayed.content.decode()
+    assert "_auth_user_id" not in second.session
+
+
+@pytest.mark.django_db
 def test_communications_without_an_authenticator_must_set_one_up_first(db: Any) -> None:
     from django.contrib.auth.models import Group
 
