@@ -311,11 +311,13 @@ CELERY_BROKER_URL = env_url(
 )
 CELERY_BROKER_FOLDER = VAR_DIR / "celery" / "queue"
 if CELERY_BROKER_URL.startswith("filesystem"):
-    # kombu's file transport dies with FileNotFoundError when its folder is missing.
+    # kombu's file transport dies with FileNotFoundError when its folder is missing, and
+    # keeps its exchange table in ./control unless told otherwise.
     CELERY_BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     # Publishing fails fast when Redis is down (0.6 s, not 6 s), so a person's request is

@@ -122,6 +122,29 @@ def test_entra_sign_in_is_installed_for_the_councils_tenant_only_when_configured
     assert result.stdout.split() == ["0b1c2d3e-aaaa-bbbb-cccc-123456789abc", "True"]
 
 
+def test_the_laptop_broker_keeps_every_file_under_var() -> None:
+    """kombu's file transport otherwise writes its exchange table to ./control."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.VAR_DIR); "
+            "[print(v) for k, v in s.CELERY_BROKER_TRANSPORT_OPTIONS.items() if 'folder' in k]",
+        ],
+        cwd=ROOT,
+        env={**clean_environment(), "DJANGO_SETTINGS_MODULE": "governance.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    var, *folders = result.stdout.split()
+
+    assert len(folders) == 3
+    assert all(Path(folder).is_relative_to(var) for folder in folders), folders
+
+
 def test_sessions_end_after_thirty_idle_minutes(settings: object) -> None:
     from django.conf import settings as live
 
