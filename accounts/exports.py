@@ -25,7 +25,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    # Judged without control characters: Excel files cannot hold them, so they are dropped
+    # from an .xlsx cell, and "\x01=HYPERLINK(...)" would otherwise become a formula there.
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.sub("", value).startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -89,16 +91,17 @@ STATE_WORDS = {
 }
 
 
-def moderators_by_account(as_of: datetime.date | None) -> dict[int, str]:
-    """'Riya Patel (active); Tom Fletcher (awaiting declaration)' for every account."""
+def moderators_by_account(rows: QuerySet[Any], as_of: datetime.date | None) -> dict[int, str]:
+    """'Riya Patel (active); Tom Fletcher (awaiting declaration)' for each exported account."""
+    exported = rows.order_by().values("id")
     if as_of is None:
         assignments: Iterable[Any] = ModeratorAssignment.objects.filter(
-            state__in=OPEN_ASSIGNMENT
+            state__in=OPEN_ASSIGNMENT, account_id__in=exported
         ).values("account_id", "person_id", "state")
     else:
         assignments = (
             assignments_as_of(end_of_day(as_of))
-            .filter(state__in=OPEN_ASSIGNMENT)
+            .filter(state__in=OPEN_ASSIGNMENT, account_id__in=exported)
             .values("account_id", "person_id", "state")
         )
     rows = list(assignments)
@@ -116,7 +119,7 @@ def moderators_by_account(as_of: datetime.date | None) -> dict[int, str]:
 
 
 def table(rows: QuerySet[Any], as_of: datetime.date | None) -> Iterator[list[Any]]:
-    moderators = moderators_by_account(as_of)
+    moderators = moderators_by_account(rows, as_of)
     yield HEADERS
     for row in rows.select_related("second_factor_holder").iterator(chunk_size=500):
         yield [safe_cell(getter(row, moderators)) for _, getter in COLUMNS]

@@ -367,6 +367,24 @@ def test_exports_neutralise_spreadsheet_formulas(
         assert row["Handle"] == "'@safe"
 
 
+@pytest.mark.parametrize("start", ["\x01=", "\x1f\x02+", "\x0b@"])
+@pytest.mark.django_db
+def test_control_characters_do_not_smuggle_a_formula_into_the_excel_export(
+    start: str, communications: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    make_account(
+        communications, leisure, name=f'{start}HYPERLINK("https://evil.example","click")'
+    )
+    client = client_for(communications)
+
+    csv_row = dict(zip(*read_csv(client.get("/register/export.csv")), strict=True))
+    xlsx_row = dict(zip(*read_xlsx(client.get("/register/export.xlsx")), strict=True))
+
+    formula = start.lstrip("\x01\x02\x0b\x1f") + 'HYPERLINK("https://evil.example","click")'
+    assert xlsx_row["Name"] == "'" + formula
+    assert csv_row["Name"] == "'" + start + formula[1:]
+
+
 @pytest.mark.django_db
 def test_exports_of_a_past_date_show_the_register_then(
     communications: User, requester: User, leisure: ServiceArea, client_for: Any
