@@ -136,6 +136,24 @@ def test_a_closed_account_cannot_reopen_over_a_newer_one_with_its_handle(
 
 
 @pytest.mark.django_db
+def test_closing_and_reopening_an_unapproved_account_leaves_it_unapproved(
+    communications: User, leisure: ServiceArea
+) -> None:
+    found = account_in(AccountStatus.UNAPPROVED, communications, leisure, ())
+    account_change_status(actor=communications, account=found, action="close", reason="Mistake")
+
+    reopened = account_change_status(
+        actor=communications, account=found, action="reopen", reason="Closed in error"
+    )
+
+    assert reopened.status == AccountStatus.UNAPPROVED
+    assert reopened.next_review_due is None
+    event = Event.objects.get(action="account.reopen", subject_id=found.pk)
+    assert event.summary == "Chris Evans reopened the account, which is still unapproved"
+    assert event.data == {"from": "closed", "to": "unapproved"}
+
+
+@pytest.mark.django_db
 def test_going_live_sets_the_first_review_from_the_cadence(
     communications: User, leisure: ServiceArea
 ) -> None:

@@ -200,6 +200,14 @@ def account_create_from_request(
     return account
 
 
+def _was_never_approved(account: Account) -> bool:
+    """Whether the account was unapproved when it was last open."""
+    if account.request_id is not None:
+        return False
+    last_open = account.history.exclude(status=AccountStatus.CLOSED).order_by("-history_date")
+    return last_open.values_list("status", flat=True).first() == AccountStatus.UNAPPROVED
+
+
 def account_change_status(
     *,
     actor: User,
@@ -229,8 +237,13 @@ def account_change_status(
             )
         previous = account.status
         account.status = transition.target
+        summary = f"{actor.full_name} {transition.past}"
+        if action == AccountAction.REOPEN and _was_never_approved(account):
+            # Closing and reopening must not be a way round the approval process (REG-4).
+            account.status = AccountStatus.UNAPPROVED
+            summary += ", which is still unapproved"
         fields = ["status", "updated_at"]
-        if transition.target == AccountStatus.ACTIVE and account.next_review_due is None:
+        if account.status == AccountStatus.ACTIVE and account.next_review_due is None:
             account.next_review_due = add_months(
                 timezone.localdate(now), account.review_cadence_months
             )
@@ -243,7 +256,7 @@ def account_change_status(
             actor=actor,
             action=f"account.{action}",
             subject=account,
-            summary=f"{actor.full_name} {transition.past}",
+            summary=summary,
             reason=reason.strip(),
             data={"from": previous, "to": account.status},
             now=now,
