@@ -104,14 +104,14 @@ def moderators_by_account(rows: QuerySet[Any], as_of: datetime.date | None) -> d
             .filter(state__in=OPEN_ASSIGNMENT, account_id__in=exported)
             .values("account_id", "person_id", "state")
         )
-    rows = list(assignments)
+    found = list(assignments)
     names = dict(
-        User.objects.filter(pk__in={row["person_id"] for row in rows}).values_list(
+        User.objects.filter(pk__in={row["person_id"] for row in found}).values_list(
             "pk", "full_name"
         )
     )
     grouped: dict[int, list[str]] = defaultdict(list)
-    for row in sorted(rows, key=lambda row: names.get(row["person_id"], "")):
+    for row in sorted(found, key=lambda row: names.get(row["person_id"], "")):
         grouped[row["account_id"]].append(
             f"{names.get(row['person_id'], '?')} ({STATE_WORDS[row['state']]})"
         )

@@ -83,16 +83,14 @@ REQUIRED_MESSAGES = {
 def handle_problem(handle: str) -> str | None:
     if " " in handle.strip():
         return "The handle must not contain spaces"
+    if handle.strip().lower().startswith(("http://", "https://")):
+        return "Enter the web address without https://, like leisure.example.gov.uk/blog"
     if not HANDLE.match(handle.strip()):
         return (
-            "The handle can only contain letters, numbers, underscores, full stops, hyphens "
-            "and an @ at the start"
+            "The handle can only contain letters, numbers, underscores, full stops, hyphens, "
+            "slashes and an @ at the start"
         )
     return None
-
-
-def normalise_handle(handle: str) -> str:
-    return handle.strip()
 
 
 def names_the_whole_council(text: str) -> bool:
@@ -194,9 +192,7 @@ def regularisation_open(request: AccountRequest) -> bool:
 
 
 def _handle_taken(request: AccountRequest) -> bool:
-    taken = Account.objects.filter(
-        platform=request.platform, handle__iexact=normalise_handle(request.proposed_handle)
-    ).exclude(status=AccountStatus.CLOSED)
+    taken = Account.objects.holding_handle(request.platform, request.proposed_handle)
     if request.regularises_id:
         taken = taken.exclude(pk=request.regularises_id)
     return taken.exists()

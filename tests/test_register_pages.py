@@ -372,9 +372,7 @@ def test_exports_neutralise_spreadsheet_formulas(
 def test_control_characters_do_not_smuggle_a_formula_into_the_excel_export(
     start: str, communications: User, leisure: ServiceArea, client_for: Any
 ) -> None:
-    make_account(
-        communications, leisure, name=f'{start}HYPERLINK("https://evil.example","click")'
-    )
+    make_account(communications, leisure, name=f'{start}HYPERLINK("https://evil.example","click")')
     client = client_for(communications)
 
     csv_row = dict(zip(*read_csv(client.get("/register/export.csv")), strict=True))
@@ -456,6 +454,7 @@ def test_everyone_else_sees_nothing_here(
     [
         ("url", "not a url", "Enter the web address in the correct format"),
         ("handle", "@overdue", "An account with this handle on this platform is already"),
+        ("handle", "OVERDUE", "An account with this handle on this platform is already"),
         ("handle", "two words", "The handle must not contain spaces"),
         ("recovery_email", "leisure.team@gmail.com", "must be a council mailbox"),
         ("recovery_phone", "01234 567890", "Confirm the recovery phone belongs to the council"),
@@ -582,7 +581,7 @@ def test_communications_records_an_unapproved_account(
         {
             "platform": "x",
             "name": "Copy",
-            "handle": "@HEALTHY",
+            "handle": "HEALTHY",
             "service_area": str(leisure.pk),
             "discovered_how": "Monitoring",
         },

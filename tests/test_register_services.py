@@ -452,3 +452,15 @@ def test_a_step_nobody_can_decide_any_more_is_reported_to_communications(
     stuck = Notification.objects.filter(key__contains=":stuck:")
     assert [n.recipient.email for n in stuck] == ["comms@council.example"]
     assert "nobody can decide it" in stuck.get().subject
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_open_account_per_handle_with_or_without_its_at(
+    communications: User, leisure: ServiceArea
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    make_account(communications, leisure, handle="@Leisure")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.create(platform="x", name="Copy", handle="LEISURE", service_area=leisure)

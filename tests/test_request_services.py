@@ -315,6 +315,31 @@ def test_incomplete_requests_cannot_be_submitted(requester: User, head_of_servic
     assert request.status == RequestStatus.DRAFT
 
 
+@pytest.mark.parametrize(
+    ("handle", "message"),
+    [
+        ("summerintheparks", "An account with this handle on this platform is already in"),
+        ("@SUMMERINTHEPARKS", "An account with this handle on this platform is already in"),
+        ("https://x.com/summer", "Enter the web address without https://"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_handle_already_in_the_register_is_refused_with_or_without_its_at(
+    requester: User, colleague: User, communications: User, leisure: Any, handle: str, message: str
+) -> None:
+    from tests.register_helpers import make_account
+
+    make_account(communications, leisure, platform="facebook", handle="@SummerInTheParks")
+    request = complete_draft(requester, [colleague], proposed_handle=handle)
+
+    with pytest.raises(IncompleteRequest) as caught:
+        request_submit(actor=requester, request=request)
+
+    problems = [p.message for p in caught.value.problems if p.field == "proposed_handle"]
+    assert len(problems) == 1
+    assert problems[0].startswith(message)
+
+
 @pytest.mark.django_db
 def test_melton_refuses_a_facebook_page_for_the_whole_council(
     administrator: User,
@@ -485,7 +510,7 @@ def test_final_approval_refuses_a_handle_that_entered_the_register_meanwhile(
     request = decide_current(
         request_submit(actor=requester, request=complete_draft(requester, [colleague]))
     )
-    make_account(communications, leisure, platform="facebook", handle="@summerintheparks")
+    make_account(communications, leisure, platform="facebook", handle="SummerInTheParks")
     step = current_step(request)
     assert step is not None
 

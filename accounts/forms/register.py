@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts.models import (
     Account,
-    AccountStatus,
     Platform,
     ReviewOutcome,
     TwoFactorMethod,
@@ -78,11 +77,7 @@ class AccountFormMixin:
         )
 
     def check_handle_unique(self, platform: str, handle: str) -> None:
-        taken = (
-            Account.objects.filter(platform=platform, handle__iexact=handle)
-            .exclude(status=AccountStatus.CLOSED)
-            .exclude(pk=self.instance_pk or 0)
-        )
+        taken = Account.objects.holding_handle(platform, handle).exclude(pk=self.instance_pk or 0)
         if taken.exists():
             raise ValidationError(
                 {

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +31,25 @@ class TwoFactorMethod(models.TextChoices):
     SMS = "sms", "Text message to a council phone"
     EMAIL = "email", "Email to a council mailbox"
     NONE = "none", "None: the platform does not offer it"
+
+
+def handle_key(handle: str) -> str:
+    """What makes two handles the same account: "@Leisure" and "leisure" are one."""
+    return handle.strip().lower().replace("@", "")
+
+
+# The same, worked out by the database (an @ can only be the first character of a handle).
+HANDLE_KEY = Replace(Lower("handle"), models.Value("@"), models.Value(""))
+
+
+class AccountQuerySet(models.QuerySet["Account"]):
+    def holding_handle(self, platform: str, handle: str) -> AccountQuerySet:
+        """Open accounts (anything but closed) with this handle on this platform."""
+        return (
+            self.alias(handle_key=HANDLE_KEY)
+            .filter(platform=platform, handle_key=handle_key(handle))
+            .exclude(status=AccountStatus.CLOSED)
+        )
 
 
 class Account(models.Model):
@@ -114,11 +134,13 @@ class Account(models.Model):
 
     history = HistoricalRecords()
 
+    objects = AccountQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                models.functions.Lower("handle"),
+                HANDLE_KEY,
                 "platform",
                 condition=~models.Q(status="closed"),
                 name="one_open_account_per_handle_and_platform",

@@ -156,9 +156,7 @@ def account_create_from_request(
         )
     else:
         assert request.service_area is not None
-        taken = Account.objects.filter(
-            platform=request.platform, handle__iexact=request.proposed_handle.strip()
-        ).exclude(status=AccountStatus.CLOSED)
+        taken = Account.objects.holding_handle(request.platform, request.proposed_handle)
         if taken.exists():
             raise DomainError(
                 "An account with this handle on this platform entered the register after the "
@@ -270,8 +268,7 @@ def account_change_status(
 
 def _handle_in_use(account: Account) -> bool:
     return (
-        Account.objects.filter(platform=account.platform, handle__iexact=account.handle)
-        .exclude(status=AccountStatus.CLOSED)
+        Account.objects.holding_handle(account.platform, account.handle)
         .exclude(pk=account.pk)
         .exists()
     )
