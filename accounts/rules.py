@@ -82,6 +82,23 @@ def can_view_request(user: Any, request: AccountRequest) -> bool:
     return is_involved(user, request)
 
 
+def can_see_evidence(user: Any, request: AccountRequest) -> bool:
+    """The training certificate is personal: requester, approvers, Communications and auditors.
+
+    Backup officers see the request but not the requester's certificate.
+    """
+    if not can_view_request(user, request):
+        return False
+    if request.requester_id == user.pk or roles.is_communications(user) or roles.is_auditor(user):
+        return True
+    if request.steps.filter(decided_by=user).exists():
+        return True
+    return any(
+        any(person.pk == user.pk for person in step_approvers(request, step.kind))
+        for step in request.steps.filter(round=request.round)
+    )
+
+
 def can_edit_request(user: Any, request: AccountRequest) -> bool:
     return request.requester_id == user.pk and request.is_editable
 

@@ -405,8 +405,32 @@ def test_evidence_is_served_only_to_people_who_may_see_the_request(
         response = client_for(person).get(f"/requests/{request.pk}/evidence/")
         assert response.status_code == 200, person
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # A backup officer sees the request, but the certificate is the requester's own.
+    backup = client_for(colleague)
+    assert "Uploaded (seen by the approvers" in page_of(backup.get(f"/requests/{request.pk}/"))
+    assert backup.get(f"/requests/{request.pk}/evidence/").status_code == 404
     assert client_for(outsider).get(f"/requests/{request.pk}/evidence/").status_code == 404
     assert Client().get(f"/requests/{request.pk}/evidence/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_evidence_missing_from_storage_gets_a_message_not_an_error(
+    administrator: User,
+    requester: User,
+    colleague: User,
+    line_manager: User,
+    head_of_service: User,
+    communications: User,
+    client_for: Any,
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    request.training_evidence.storage.delete(request.training_evidence.name)
+
+    response = client_for(line_manager).get(f"/requests/{request.pk}/evidence/", follow=True)
+
+    assert response.status_code == 200
+    assert "The evidence file for this request cannot be found" in page_of(response)
 
 
 @pytest.mark.django_db
@@ -455,7 +479,14 @@ def test_evidence_is_kept_under_its_fingerprint_and_served_with_its_real_type(
     )
 
     digest = hashlib.sha256(b"%PDF-1.4 <script>alert(1)</script>").hexdigest()
-    assert draft.training_evidence.name.endswith(f"{digest}.pdf")
+    assert draft.training_evidence.name.endswith(f"/{digest}.pdf")
+    again = request_save_draft(
+        actor=requester,
+        request=complete_draft(requester, [colleague]),
+        values={},
+        evidence=SimpleUploadedFile("again.pdf", b"%PDF-1.4 <script>alert(1)</script>"),
+    )
+    assert again.training_evidence.name == draft.training_evidence.name
     response = client_for(requester).get(f"/requests/{draft.pk}/evidence/")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (

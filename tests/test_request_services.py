@@ -527,3 +527,38 @@ def test_final_approval_refuses_a_handle_that_entered_the_register_meanwhile(
     request.refresh_from_db()
     assert (step.status, request.status) == (StepStatus.PENDING, RequestStatus.SUBMITTED)
     assert Account.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_line_manager_who_is_also_head_of_service_decides_once(
+    administrator: User,
+    head_of_service: User,
+    colleague: User,
+    communications: User,
+    leisure: Any,
+) -> None:
+    from tests.conftest import make_person
+
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    officer = make_person(
+        "officer@council.example", "Ola Ade", area=leisure, manager=head_of_service
+    )
+    request = request_submit(actor=officer, request=complete_draft(officer, [colleague]))
+    assert step_approvers(request, StepKind.LINE_MANAGER) == [head_of_service]
+
+    request = decide_current(request)
+
+    steps = list(request.steps.filter(round=request.round).order_by("position"))
+    assert [(s.kind, s.status, s.decided_by) for s in steps] == [
+        (StepKind.LINE_MANAGER, StepStatus.APPROVED, head_of_service),
+        (StepKind.HEAD_OF_SERVICE, StepStatus.APPROVED, head_of_service),
+        (StepKind.COMMUNICATIONS, StepStatus.PENDING, None),
+    ]
+    assert steps[1].comment == "Approved with the line manager step: Helen Brooks holds both roles."
+    assert Notification.objects.filter(recipient=head_of_service).count() == 1
+    assert Event.objects.filter(action="request.step_approved").count() == 2
+    assert set(
+        Notification.objects.filter(key__endswith=":waiting").values_list(
+            "recipient__email", flat=True
+        )
+    ) == {"head@council.example", "comms@council.example"}

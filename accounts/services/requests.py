@@ -160,9 +160,12 @@ def _store_evidence(request: AccountRequest, evidence: UploadedFile) -> None:
     if kind is None:
         raise DomainError("The evidence must be a PDF, PNG or JPG file.")
     request.training_evidence_sha256 = digest.hexdigest()
-    request.training_evidence.save(
-        f"{request.training_evidence_sha256}.{kind[0]}", evidence, save=False
-    )
+    field = request.training_evidence
+    name = field.field.generate_filename(request, f"{request.training_evidence_sha256}.{kind[0]}")
+    if field.storage.exists(name):
+        field.name = name  # the same bytes are already stored under their fingerprint
+    else:
+        field.save(name.rsplit("/", 1)[-1], evidence, save=False)
 
 
 def request_save_draft(
@@ -277,6 +280,42 @@ def _activate(step: ApprovalStep, *, now: datetime.datetime) -> None:
     )
 
 
+def _decided_by_the_same_person(step: ApprovalStep | None, actor: User) -> bool:
+    """Whether the next step would go to the one person who has just approved.
+
+    A requester whose line manager is also the Head of Service is not made to wait for the
+    same person twice; Communications is a team and always decides its own step.
+    """
+    if step is None or step.kind == StepKind.COMMUNICATIONS:
+        return False
+    return [person.pk for person in step_approvers(step.request, step.kind)] == [actor.pk]
+
+
+def _approve_in_second_role(
+    step: ApprovalStep, *, actor: User, first: ApprovalStep, now: datetime.datetime
+) -> None:
+    step.status = StepStatus.APPROVED
+    step.activated_at = now
+    step.decided_by = actor
+    step.decided_at = now
+    step.comment = (
+        f"Approved with the {first.get_kind_display().lower()} step: {actor.full_name} holds "
+        "both roles."
+    )
+    step.save(update_fields=["status", "activated_at", "decided_by", "decided_at", "comment"])
+    event_record(
+        actor=actor,
+        action=f"request.step_{step.status}",
+        subject=step.request,
+        summary=(
+            f"{actor.full_name} approved {step.request.reference} at the "
+            f"{step.get_kind_display()} step too, holding both roles"
+        ),
+        data={"step": step.pk, "kind": step.kind, "round": step.round},
+        now=now,
+    )
+
+
 def _close_remaining(request: AccountRequest) -> None:
     for step in request.steps.filter(
         round=request.round, status__in=[StepStatus.WAITING, StepStatus.PENDING]
@@ -363,6 +402,12 @@ def step_decide(
             now=now,
         )
         following = request.steps.filter(round=request.round, position__gt=step.position).first()
+        while decision == Action.APPROVE and _decided_by_the_same_person(following, actor):
+            assert following is not None
+            _approve_in_second_role(following, actor=actor, first=step, now=now)
+            following = request.steps.filter(
+                round=request.round, position__gt=following.position
+            ).first()
         if decision == Action.APPROVE and following is not None:
             _activate(following, now=now)
         elif decision == Action.APPROVE:

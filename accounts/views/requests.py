@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +18,7 @@ from accounts.rules import (
     can_decide,
     can_edit_request,
     can_see_all_requests,
+    can_see_evidence,
     can_view_request,
     can_withdraw_request,
     step_approvers,
@@ -205,6 +207,7 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_withdraw": can_withdraw_request(request.user, item),
             "account": account,
             "account_visible": account is not None and can_see_account(request.user, account),
+            "evidence_visible": can_see_evidence(request.user, item),
         },
     )
 
@@ -268,17 +271,27 @@ def request_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpRespons
 
 
 @require_GET
-def request_evidence(request: AuthenticatedRequest, pk: int) -> FileResponse:
+def request_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     item = access_request(request.user, pk)
-    if not item.training_evidence:
+    if not item.training_evidence or not can_see_evidence(request.user, item):
         raise Http404
+    try:
+        evidence = item.training_evidence.open("rb")
+    except OSError:
+        # The record names a file the storage no longer has (restored backup, moved disk).
+        messages.error(
+            request,
+            "The evidence file for this request cannot be found. Ask the requester to upload "
+            "it again.",
+        )
+        return redirect("request_detail", pk=item.pk)
     extension = item.training_evidence.name.rsplit(".", 1)[-1]
     content_type = next(
         (kind[1] for kind in EVIDENCE_SIGNATURES.values() if kind[0] == extension),
         "application/octet-stream",
     )
     return FileResponse(
-        item.training_evidence.open("rb"),
+        evidence,
         as_attachment=True,
         filename=f"training-evidence-{item.reference}.{extension}",
         content_type=content_type,
