@@ -47,7 +47,9 @@ PRESETS: dict[str, dict[str, Setting]] = {
         "require_line_manager_approval": Setting(
             True, "TW 'discuss this with your manager' before Communications"
         ),
-        "require_head_of_service_approval": Setting(False, "TW names no Head of Service step"),
+        "require_head_of_service_approval": Setting(
+            True, "REQ-3 (TW names no Head of Service step; the spec asks it of every council)"
+        ),
         "required_business_case_fields": Setting(
             ALL_BUSINESS_CASE_FIELDS, "TW 'Starting a Social Media Network?'"
         ),

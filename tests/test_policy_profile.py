@@ -18,7 +18,7 @@ from governance.services.profile import profile_apply_preset, profile_get, profi
         ),
         (
             Preset.TELFORD,
-            [StepKind.LINE_MANAGER, StepKind.COMMUNICATIONS],
+            [StepKind.LINE_MANAGER, StepKind.HEAD_OF_SERVICE, StepKind.COMMUNICATIONS],
             {
                 "required_business_case_fields": [
                     "purpose_audience",

@@ -96,7 +96,10 @@ def test_every_move_from_every_status_follows_the_table(
     ("preset", "chain"),
     [
         (Preset.MANCHESTER, [StepKind.HEAD_OF_SERVICE, StepKind.COMMUNICATIONS]),
-        (Preset.TELFORD, [StepKind.LINE_MANAGER, StepKind.COMMUNICATIONS]),
+        (
+            Preset.TELFORD,
+            [StepKind.LINE_MANAGER, StepKind.HEAD_OF_SERVICE, StepKind.COMMUNICATIONS],
+        ),
         (Preset.MELTON, [StepKind.HEAD_OF_SERVICE, StepKind.COMMUNICATIONS]),
         (
             Preset.DERBY,

@@ -15,7 +15,11 @@ from tests.browser.conftest import assert_accessible, sign_in, sign_out
 
 CHAINS: dict[str, list[tuple[str, str]]] = {
     Preset.MANCHESTER: [("head", "Head of Service"), ("comms", "Communications")],
-    Preset.TELFORD: [("manager", "Line manager"), ("comms", "Communications")],
+    Preset.TELFORD: [
+        ("manager", "Line manager"),
+        ("head", "Head of Service"),
+        ("comms", "Communications"),
+    ],
     Preset.MELTON: [("head", "Head of Service"), ("comms", "Communications")],
     Preset.DERBY: [
         ("manager", "Line manager"),
