@@ -38,7 +38,12 @@ def requests_for_list(user: User) -> QuerySet[AccountRequest]:
     )
     if can_see_all_requests(user):
         return base.exclude(Q(status=RequestStatus.DRAFT) & ~Q(requester=user))
-    return base.filter(requester=user)
+    # Also the requests this person is named in or has decided a step of (rules.is_involved);
+    # the ones waiting for them are listed separately.
+    part_of = AccountRequest.objects.exclude(status=RequestStatus.DRAFT).filter(
+        Q(backup_officers=user) | Q(steps__decided_by=user)
+    )
+    return base.filter(Q(requester=user) | Q(pk__in=part_of.values("pk")))
 
 
 def current_step(request: AccountRequest) -> ApprovalStep | None:

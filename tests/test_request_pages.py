@@ -492,3 +492,33 @@ def test_evidence_is_kept_under_its_fingerprint_and_served_with_its_real_type(
     assert response["Content-Disposition"] == (
         f'attachment; filename="training-evidence-{draft.reference}.pdf"'
     )
+
+
+@pytest.mark.django_db
+def test_the_list_shows_the_requests_i_made_am_named_in_or_decided(
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    communications: User,
+    outsider: User,
+    client_for: Any,
+) -> None:
+    sent = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    draft = complete_draft(requester, [colleague], proposed_name="Still a draft")
+
+    def listed(person: User) -> tuple[bool, bool, str]:
+        page = page_of(client_for(person).get("/requests/"))
+        mine = page.split("Your requests", 1)[-1]
+        return sent.reference in mine, draft.reference in mine, page
+
+    assert listed(requester)[:2] == (True, True)
+    assert listed(colleague)[:2] == (True, False)
+    assert listed(outsider)[:2] == (False, False)
+    waiting_only = listed(head_of_service)
+    assert waiting_only[:2] == (False, False)
+    assert f"{sent.reference}</a>" in waiting_only[2].split("Your requests", 1)[0]
+
+    decide_current(sent)
+
+    assert listed(head_of_service)[:2] == (True, False)
+    assert "Riya Patel" in listed(colleague)[2]
