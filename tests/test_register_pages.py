@@ -825,3 +825,75 @@ def test_a_year_too_big_for_a_date_is_a_message_not_an_error(
 
     assert response.status_code == 200
     assert "Enter the year in full, like 2026" in page_of(response)
+
+
+@pytest.mark.django_db
+def test_an_unapproved_account_that_loses_a_race_for_its_handle_gets_a_message(
+    register: dict[str, Account],
+    communications: User,
+    leisure: Any,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from accounts.forms.register import UnapprovedAccountForm
+
+    # The form's own check ran before another person saved the same handle.
+    monkeypatch.setattr(UnapprovedAccountForm, "check_handle_unique", lambda *args: None)
+    accounts_before = Account.objects.count()
+
+    response = client_for(communications).post(
+        "/register/unapproved/new/",
+        {
+            "platform": register["healthy"].platform,
+            "name": "Copy",
+            "handle": register["healthy"].handle,
+            "service_area": str(leisure.pk),
+            "discovered_how": "Monitoring",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "has just been added to the register" in page_of(response)
+    assert 'value="Copy"' in page_of(response)
+    assert Account.objects.count() == accounts_before
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("password_last_changed", "The date the password was last changed must be today or in"),
+        ("recovery_plan_tested_on", "The date the recovery plan was last tested must be today"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_password_change_or_recovery_test_cannot_be_in_the_future(
+    register: dict[str, Account],
+    communications: User,
+    client_for: Any,
+    field: str,
+    message: str,
+) -> None:
+    from django.utils import timezone
+
+    account = register["healthy"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = {
+        "name": account.name,
+        "handle": account.handle,
+        "service_area": str(account.service_area_id),
+        "credentials_location": "Keeper",
+        "recovery_email": "social@council.example",
+        "two_factor_method": "authenticator_app",
+        "review_cadence_months": "3",
+        "reason": "Tidying up",
+        f"{field}_0": str(tomorrow.day),
+        f"{field}_1": str(tomorrow.month),
+        f"{field}_2": str(tomorrow.year),
+    }
+
+    response = client_for(communications).post(f"/register/{account.pk}/edit/", form)
+
+    assert response.status_code == 200
+    assert message in page_of(response)
+    account.refresh_from_db()
+    assert getattr(account, field) != tomorrow

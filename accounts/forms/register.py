@@ -246,6 +246,14 @@ class AccountEditForm(AccountFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        past_only = {
+            "password_last_changed": "The date the password was last changed",
+            "recovery_plan_tested_on": "The date the recovery plan was last tested",
+        }
+        for name, what in past_only.items():
+            day = cleaned.get(name)
+            if day and day > timezone.localdate():
+                self.add_error(name, f"{what} must be today or in the past")
         if cleaned.get("recovery_phone") and not cleaned.get("recovery_phone_council_owned"):
             self.add_error(
                 "recovery_phone_council_owned",

@@ -215,13 +215,17 @@ def account_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def unapproved_new(request: AuthenticatedRequest) -> HttpResponse:
     form = UnapprovedAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        account = account_record_unapproved(
-            actor=request.user,
-            values=form.values(),
-            discovered_how=form.cleaned_data["discovered_how"],
-        )
-        messages.success(request, f"{account.name} was recorded as an unapproved account.")
-        return redirect("register_account", pk=account.pk)
+        try:
+            account = account_record_unapproved(
+                actor=request.user,
+                values=form.values(),
+                discovered_how=form.cleaned_data["discovered_how"],
+            )
+        except DomainError as error:  # another save of the same handle won the race
+            form.add_error("handle", error.message)
+        else:
+            messages.success(request, f"{account.name} was recorded as an unapproved account.")
+            return redirect("register_account", pk=account.pk)
     return render(request, "accounts/unapproved_new.html", {"form": form})
 
 
