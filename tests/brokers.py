@@ -19,7 +19,19 @@ def broker_down() -> Iterator[None]:
         broker_write_url=DEAD_BROKER,
         task_always_eager=False,
     )
+    _forget_connections()
     try:
         yield
     finally:
         celery_app.conf.update(previous)
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Celery keeps its connection and producer pools once made; make them again from conf."""
+    pool = vars(celery_app).get("_pool")
+    if pool is not None:
+        pool.force_close_all()
+    # As Celery does in a forked worker child: both pools are made again on next use.
+    vars(celery_app)["_pool"] = None
+    vars(celery_app.amqp)["_producer_pool"] = None

@@ -76,7 +76,7 @@ class AccountRequest(models.Model):
     )
     training_evidence = models.FileField(
         "evidence of the data protection e-learning",
-        upload_to="evidence/training/%Y/%m/",
+        upload_to="evidence/training/",
         blank=True,
     )
     training_evidence_sha256 = models.CharField(max_length=64, blank=True)
