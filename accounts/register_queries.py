@@ -65,18 +65,19 @@ def can_edit_register(user: Any) -> bool:
 
 
 def moderated_account_ids(user: User) -> QuerySet[ModeratorAssignment, Any]:
-    return ModeratorAssignment.objects.filter(person=user, state__in=OPEN_ASSIGNMENT).values(
+    """Accounts this person moderates now; a suspended moderator sees nothing of them."""
+    return ModeratorAssignment.objects.filter(person=user, state__in=REVIEWER_STATES).values(
         "account_id"
     )
 
 
 def can_see_account(user: Any, account: Account) -> bool:
+    if not user.is_authenticated:
+        return False
     if can_read_whole_register(user):
         return True
     return account.responsible_officer_id == user.pk or (
-        ModeratorAssignment.objects.filter(
-            person=user, account=account, state__in=OPEN_ASSIGNMENT
-        ).exists()
+        moderated_account_ids(user).filter(account=account).exists()
     )
 
 

@@ -897,3 +897,19 @@ def test_a_password_change_or_recovery_test_cannot_be_in_the_future(
     assert message in page_of(response)
     account.refresh_from_db()
     assert getattr(account, field) != tomorrow
+
+
+@pytest.mark.django_db
+def test_a_suspended_moderator_no_longer_sees_the_account(
+    register: dict[str, Account], requester: User, client_for: Any
+) -> None:
+    from moderation.models import AssignmentState, ModeratorAssignment
+
+    healthy = register["healthy"]
+    ModeratorAssignment.objects.filter(account=healthy, person=requester).update(
+        state=AssignmentState.SUSPENDED
+    )
+    client = client_for(requester)
+
+    assert names_on(client.get("/register/")) == ["No Custody"]
+    assert client.get(f"/register/{healthy.pk}/").status_code == 404
