@@ -355,6 +355,42 @@ def test_review_reminders_go_to_moderators_then_managers_then_communications_onc
     ]
 
 
+@pytest.mark.parametrize("with_moderator", [True, False])
+@pytest.mark.django_db
+def test_every_review_reminder_links_to_a_page_its_recipient_can_open(
+    communications: User,
+    leisure: ServiceArea,
+    requester: User,
+    line_manager: User,
+    client_for: Any,
+    with_moderator: bool,
+) -> None:
+    account = make_account(
+        communications,
+        leisure,
+        moderators=(requester,) if with_moderator else (),
+        next_review_due=datetime.date(2026, 6, 30),
+    )
+    account.responsible_officer = requester
+    account.save()
+
+    with time_machine.travel(datetime.datetime(2026, 8, 1, 8, tzinfo=datetime.UTC)):
+        reviews_remind()
+        notifications = list(Notification.objects.select_related("recipient"))
+        assert {n.recipient.email for n in notifications} == {
+            "requester@council.example",
+            "manager@council.example",
+            "comms@council.example",
+        }
+        for notification in notifications:
+            response = client_for(notification.recipient).get(notification.url)
+            assert response.status_code == 200, (notification.recipient, notification.url)
+    if not with_moderator:
+        told = Notification.objects.get(recipient=requester)
+        assert told.subject.endswith("is due for review and has no moderators")
+        assert "Ask Communications to add a moderator" in told.body
+
+
 @pytest.mark.django_db
 def test_review_reminders_run_twice_send_one_mail_each(
     communications: User,

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_handle_key'),
+        ("accounts", "0003_handle_key"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountrequest',
-            name='training_evidence',
-            field=models.FileField(blank=True, upload_to='evidence/training/', verbose_name='evidence of the data protection e-learning'),
+            model_name="accountrequest",
+            name="training_evidence",
+            field=models.FileField(
+                blank=True,
+                upload_to="evidence/training/",
+                verbose_name="evidence of the data protection e-learning",
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, AccountReview, AccountStatus, ReviewOutcome
-from accounts.register_queries import REVIEWER_STATES, may_review
+from accounts.register_queries import REVIEWER_STATES, can_see_account, may_review
 from accounts.rules import communications_team
 from accounts.services.register import _lock, _save, _url, add_months
 from governance.errors import DomainError
@@ -142,34 +142,54 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
             assignment.person
             for assignment in account.assignments.all()
             if assignment.state in REVIEWER_STATES
-        ] or ([account.responsible_officer] if account.responsible_officer else [])
+        ]
         key = f"review:account:{account.pk}:due:{due.isoformat()}"
-        url = reverse("review_new", args=[account.pk])
+        what = f"{account.name} ({account.platform_name} {account.handle})"
         with transaction.atomic():
             notify(
                 recipients=moderators,
                 key=f"{key}:moderators",
                 subject=f"Review {account.name} by {long_date(due)}",
                 body=(
-                    f"{account.name} ({account.platform_name} {account.handle}) is due for its "
-                    f"review on {long_date(due)}. Check its content and record what you found."
+                    f"{what} is due for its review on {long_date(due)}. Check its content and "
+                    "record what you found."
                 ),
-                url=url,
+                url=reverse("review_new", args=[account.pk]),
                 now=now,
             )
-            if due < today:
-                managers = [p.line_manager for p in moderators if p and p.line_manager]
+            if not moderators:
+                # Only a moderator can record a review: the responsible officer is asked to
+                # get one, and is sent to the account, which they can open.
                 notify(
-                    recipients=managers,
-                    key=f"{key}:line_managers",
-                    subject=f"{account.name} is overdue for review",
+                    recipients=[account.responsible_officer],
+                    key=f"{key}:moderators",
+                    subject=f"{account.name} is due for review and has no moderators",
                     body=(
-                        f"Your team has not reviewed {account.name} ({account.platform_name} "
-                        f"{account.handle}), which was due on {long_date(due)}."
+                        f"{what} is due for its review on {long_date(due)}, but nobody "
+                        "moderates it, so nobody can record the review. Ask Communications to "
+                        "add a moderator."
                     ),
                     url=_url(account),
                     now=now,
                 )
+            if due < today:
+                managers = {
+                    person.line_manager
+                    for person in moderators or [account.responsible_officer]
+                    if person and person.line_manager
+                }
+                for manager in managers:
+                    notify(
+                        recipients=[manager],
+                        key=f"{key}:line_managers",
+                        subject=f"{account.name} is overdue for review",
+                        body=(
+                            f"Your team has not reviewed {what}, which was due on {long_date(due)}."
+                        ),
+                        # A line manager who cannot open the account finds the task at home.
+                        url=_url(account) if can_see_account(manager, account) else reverse("home"),
+                        now=now,
+                    )
             if due < escalate_before:
                 notify(
                     recipients=comms,
