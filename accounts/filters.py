@@ -27,6 +27,9 @@ SORTS = {
 }
 
 
+OPEN = "open"
+
+
 def _flag(label: str) -> django_filters.BooleanFilter:
     return django_filters.BooleanFilter(
         label=label, widget=forms.CheckboxInput, method="filter_flag"
@@ -46,7 +49,10 @@ class RegisterFilter(django_filters.FilterSet):
         label="Service area",
     )
     status = django_filters.ChoiceFilter(
-        choices=AccountStatus.choices, empty_label="Any status", label="Status"
+        choices=[(OPEN, "Open (any status but closed)"), *AccountStatus.choices],
+        empty_label="Any status",
+        label="Status",
+        method="filter_status",
     )
     review_overdue = _flag("Review overdue")
     few_moderators = _flag("Fewer than two active moderators")
@@ -98,6 +104,11 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(handle__icontains=value) | Q(url__icontains=value)
         )
+
+    def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_ACCOUNT)
+        return queryset.filter(status=value)
 
     def filter_flag(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
         if not value:

@@ -673,6 +673,25 @@ def test_dashboard_counts_link_to_the_filtered_register(
 
 
 @pytest.mark.django_db
+def test_each_breakdown_count_matches_the_list_its_link_opens(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    import re
+
+    client = client_for(communications)
+    page = page_of(client.get("/register/dashboard/"))
+    rows = re.findall(
+        r'<a class="govuk-link" href="(/register/\?(?:platform|service_area)=[^"]+)">[^<]+</a>'
+        r'</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>',
+        page.replace("&amp;", "&"),
+    )
+
+    assert len(rows) == 5  # three platforms and two service areas hold open accounts
+    for url, count in rows:
+        assert len(names_on(client.get(url))) == int(count), url
+
+
+@pytest.mark.django_db
 def test_register_page_queries_do_not_grow_with_rows(
     communications: User,
     requester: User,

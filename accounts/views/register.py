@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.exports import csv_response, xlsx_response
-from accounts.filters import RegisterFilter
+from accounts.filters import OPEN, RegisterFilter
 from accounts.forms.register import (
     AccountEditForm,
     AccountStatusForm,
@@ -294,7 +294,7 @@ def _breakdown(field: str, labels: dict[Any, str], query_key: str) -> list[dict[
         {
             "label": labels.get(row[field], str(row[field])),
             "count": row["total"],
-            "url": f"{reverse('register')}?{query_key}={row[field]}",
+            "url": f"{reverse('register')}?{query_key}={row[field]}&status={OPEN}",
         }
         for row in totals
     ]
