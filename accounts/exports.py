@@ -60,6 +60,8 @@ COLUMNS: list[Column] = [
         "Branding approved",
         lambda row, _: row.branding_approved_at and date_and_time(row.branding_approved_at),
     ),
+    ("Branding approved by", lambda row, _: _name(row.branding_approved_by)),
+    ("Approved through request", lambda row, _: row.request.reference if row.request else ""),
     (
         "Secure sessions or two-step verification on",
         lambda row, _: "Yes" if row.secure_sessions_enabled else "No",
@@ -81,6 +83,8 @@ COLUMNS: list[Column] = [
     ("Months between reviews", lambda row, _: row.review_cadence_months),
     ("Next review due", lambda row, _: row.next_review_due),
     ("Management-platform licence", lambda row, _: row.licence),
+    ("A review recommends closing it", lambda row, _: "Yes" if row.closure_recommended else "No"),
+    ("How the account was found", lambda row, _: row.discovered_how),
 ]
 HEADERS = [header for header, _ in COLUMNS]
 
@@ -121,7 +125,8 @@ def moderators_by_account(rows: QuerySet[Any], as_of: datetime.date | None) -> d
 def table(rows: QuerySet[Any], as_of: datetime.date | None) -> Iterator[list[Any]]:
     moderators = moderators_by_account(rows, as_of)
     yield HEADERS
-    for row in rows.select_related("second_factor_holder").iterator(chunk_size=500):
+    related = ("second_factor_holder", "branding_approved_by", "request")
+    for row in rows.select_related(*related).iterator(chunk_size=500):
         yield [safe_cell(getter(row, moderators)) for _, getter in COLUMNS]
 
 

@@ -295,6 +295,7 @@ def test_exports_hold_the_filtered_register_cell_by_cell(
         next_review_due=datetime.date(2027, 1, 5),
         password_last_changed=datetime.date(2026, 10, 1),
         licence="Hootsuite 7",
+        branding_approved_by=communications,
     )
     make_account(communications, leisure, name="Other", handle="@other", platform="facebook")
     client = client_for(communications)
@@ -323,6 +324,10 @@ def test_exports_hold_the_filtered_register_cell_by_cell(
         "Months between reviews": "3",
         "Next review due": "2027-01-05",
         "Management-platform licence": "Hootsuite 7",
+        "Branding approved by": "Chris Evans",
+        "Approved through request": "",
+        "A review recommends closing it": "No",
+        "How the account was found": "",
     }
     assert csv_rows[0] == HEADERS
     assert len(csv_rows) == 2
