@@ -573,6 +573,29 @@ def test_communications_suspends_and_reopens_with_reasons(
 
 
 @pytest.mark.django_db
+def test_communications_keep_open_an_account_a_review_would_close(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    client = client_for(communications)
+    assert "Keep it open" not in page_of(client.get(f"/register/{account.pk}/status/"))
+    Account.objects.filter(pk=account.pk).update(closure_recommended=True)
+
+    form = page_of(client.get(f"/register/{account.pk}/status/"))
+    done = client.post(
+        f"/register/{account.pk}/status/",
+        {"action": "keep_open", "reason": "Winter campaign"},
+        follow=True,
+    )
+
+    assert "Keep it open: a review recommends closing it" in form
+    assert "The account stays open." in page_of(done)
+    assert "kept the account open against a review" in page_of(done)
+    home = page_of(client.get("/"))
+    assert f"Close {account.name}" not in home
+
+
+@pytest.mark.django_db
 def test_communications_records_an_unapproved_account(
     register: dict[str, Account],
     communications: User,

@@ -500,3 +500,34 @@ def test_the_database_holds_one_open_account_per_handle_with_or_without_its_at(
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Account.objects.create(platform="x", name="Copy", handle="LEISURE", service_area=leisure)
+
+
+@pytest.mark.django_db
+def test_communications_can_keep_open_an_account_a_review_would_close(
+    communications: User, leisure: ServiceArea, requester: User, auditor: User
+) -> None:
+    from accounts.services.register import account_keep_open
+
+    account = make_account(communications, leisure, moderators=(requester,))
+    with pytest.raises(DomainError, match="No review is asking"):
+        account_keep_open(actor=communications, account=account, reason="Fine")
+    review_record(
+        actor=requester,
+        account=account,
+        reviewed_on=datetime.date.today(),
+        found_inappropriate=False,
+        content_removed=False,
+        reported_to_platform=False,
+        notes="Quiet for a year",
+        outcome=ReviewOutcome.CLOSE,
+    )
+    with pytest.raises(DomainError, match="Only Communications"):
+        account_keep_open(actor=auditor, account=account, reason="No")
+
+    kept = account_keep_open(actor=communications, account=account, reason="Winter campaign")
+
+    assert kept.status == AccountStatus.ACTIVE
+    assert kept.closure_recommended is False
+    event = Event.objects.get(action="account.kept_open")
+    assert event.reason == "Winter campaign"
+    assert event.summary == "Chris Evans kept the account open against a review's recommendation"

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from accounts.models import (
     Account,
+    AccountStatus,
     Platform,
     ReviewOutcome,
     TwoFactorMethod,
 )
-from accounts.services.register import ACCOUNT_TRANSITIONS
+from accounts.services.register import ACCOUNT_TRANSITIONS, AccountAction
 from accounts.validation import handle_problem
 from governance.forms import GOVUKDateField, GOVUKForm
 from governance.models import ServiceArea, User
@@ -375,6 +376,10 @@ class AccountStatusForm(GOVUKForm):
             for action, transition in ACCOUNT_TRANSITIONS.items()
             if account.status in transition.sources
         ]
+        if account.closure_recommended and account.status != AccountStatus.CLOSED:
+            choices.append(
+                (AccountAction.KEEP_OPEN, "Keep it open: a review recommends closing it")
+            )
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
         self.fields["action"].error_messages["invalid_choice"] = (
             "Select one of the changes offered for this account"

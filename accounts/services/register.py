@@ -38,6 +38,7 @@ class AccountAction:
     SUSPEND = "suspend"
     CLOSE = "close"
     REOPEN = "reopen"
+    KEEP_OPEN = "keep_open"  # not a status change: answers a review's closure recommendation
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,31 @@ def account_create_from_request(
             person=person,
             granted_by=approver,
             reason=f"Named in {request.reference}",
+            now=now,
+        )
+    return account
+
+
+def account_keep_open(
+    *, actor: User, account: Account, reason: str, now: datetime.datetime | None = None
+) -> Account:
+    """Communications decide against a review's recommendation to close the account."""
+    now = now or timezone.now()
+    _require_communications(actor)
+    if not reason.strip():
+        raise DomainError("Give the reason for keeping the account open.")
+    with transaction.atomic():
+        account = _lock(account)
+        if not account.closure_recommended or account.status == AccountStatus.CLOSED:
+            raise DomainError("No review is asking for this account to be closed.")
+        account.closure_recommended = False
+        _save(account, "account.kept_open", ["closure_recommended", "updated_at"], now)
+        event_record(
+            actor=actor,
+            action="account.kept_open",
+            subject=account,
+            summary=f"{actor.full_name} kept the account open against a review's recommendation",
+            reason=reason.strip(),
             now=now,
         )
     return account

@@ -173,10 +173,9 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
                     now=now,
                 )
             if due < today:
+                people: list[User | None] = [*moderators] or [account.responsible_officer]
                 managers = {
-                    person.line_manager
-                    for person in moderators or [account.responsible_officer]
-                    if person and person.line_manager
+                    person.line_manager for person in people if person and person.line_manager
                 }
                 for manager in managers:
                     notify(

@@ -33,7 +33,9 @@ from accounts.register_queries import (
     register_rows,
 )
 from accounts.services.register import (
+    AccountAction,
     account_change_status,
+    account_keep_open,
     account_record_unapproved,
     account_update,
 )
@@ -195,17 +197,23 @@ def account_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = _edit_access(request, pk)
     form = AccountStatusForm(request.POST if request.method == "POST" else None, account=account)
     if request.method == "POST" and form.is_valid():
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         try:
-            account = account_change_status(
-                actor=request.user,
-                account=account,
-                action=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
+            if action == AccountAction.KEEP_OPEN:
+                account = account_keep_open(actor=request.user, account=account, reason=reason)
+            else:
+                account = account_change_status(
+                    actor=request.user, account=account, action=action, reason=reason
+                )
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"The account is now {account.get_status_display().lower()}.")
+            messages.success(
+                request,
+                "The account stays open."
+                if action == AccountAction.KEEP_OPEN
+                else f"The account is now {account.get_status_display().lower()}.",
+            )
         return redirect("register_account", pk=account.pk)
     return render(request, "accounts/account_status.html", {"account": account, "form": form})
 
