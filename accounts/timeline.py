@@ -41,6 +41,11 @@ class Entry:
     details: list[str] = field(default_factory=list)
     source: str = "event"
 
+    @property
+    def by(self) -> str:
+        """Who did it, when the summary does not already start with their name."""
+        return "" if self.what.startswith(self.who) else self.who
+
 
 def account_timeline(account: Account) -> list[Entry]:
     request_ids = [account.request_id] if account.request_id else []

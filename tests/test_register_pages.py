@@ -550,6 +550,27 @@ def test_changes_made_outside_the_portal_show_in_the_timeline(
 
 
 @pytest.mark.django_db
+def test_the_timeline_says_who_acted_when_the_summary_names_someone_else(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    import re
+
+    account = register["healthy"]
+    client = client_for(communications)
+    client.post(f"/register/{account.pk}/status/", {"action": "close", "reason": "Unused"})
+
+    page = page_of(client.get(f"/register/{account.pk}/"))
+    entries = re.findall(r'app-timeline__title">([^<]+)</h3>\s*<p[^>]*>([^<]+)</p>', page)
+
+    stopped = [meta for what, meta in entries if what == "Riya Patel stopped moderating Healthy"]
+    assert len(stopped) == 1
+    assert stopped[0].endswith(", by Chris Evans")
+    closed = [meta for what, meta in entries if what == "Chris Evans closed the account"]
+    assert len(closed) == 1
+    assert "by" not in closed[0]
+
+
+@pytest.mark.django_db
 def test_communications_suspends_and_reopens_with_reasons(
     register: dict[str, Account], communications: User, client_for: Any
 ) -> None:
