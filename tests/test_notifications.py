@@ -106,24 +106,96 @@ def test_mail_is_sent_after_the_broker_comes_back(
     assert len(mail.outbox) == 1
 
 
+def refuse(*args: Any, **kwargs: Any) -> int:
+    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+MAIL_SERVER = "django.core.mail.backends.locmem.EmailBackend.send_messages"
+START = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+
+
 @pytest.mark.django_db
-def test_a_mail_server_fault_is_retried_on_the_next_sweep(
-    line_manager: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+def test_a_mail_server_fault_is_retried_after_a_short_wait(
+    line_manager: User, monkeypatch: pytest.MonkeyPatch, time_machine: Any
 ) -> None:
+    time_machine.move_to(START, tick=False)
     tell([line_manager])
 
-    def refuse(*args: Any, **kwargs: Any) -> int:
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    monkeypatch.setattr(MAIL_SERVER, refuse)
     assert notifications_deliver_pending() == 0
     failed = Notification.objects.get()
     assert (failed.attempts, failed.sent_at) == (1, None)
     assert "Connection unexpectedly closed" in failed.last_error
 
     monkeypatch.undo()
+    time_machine.shift(datetime.timedelta(minutes=1))
+    assert notifications_deliver_pending() == 0  # the first wait is two minutes
+    time_machine.shift(datetime.timedelta(minutes=1))
     assert notifications_deliver_pending() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_mail_goes_out_exactly_once_after_the_mail_server_was_down_for_hours(
+    line_manager: User, monkeypatch: pytest.MonkeyPatch, time_machine: Any
+) -> None:
+    """Beat sweeps every minute; every user action adds a sweep of its own."""
+    time_machine.move_to(START, tick=False)
+    tell([line_manager])
+    monkeypatch.setattr(MAIL_SERVER, refuse)
+    for _ in range(5 * 60):
+        deliver_pending_notifications()
+        notifications_deliver_pending()
+        time_machine.shift(datetime.timedelta(minutes=1))
+
+    waiting = Notification.objects.get()
+    assert (waiting.sent_at, waiting.gave_up_at) == (None, None)
+    # 2, 4, 8, 16, 32 minutes, then hourly: 9 tries in five hours, not 600.
+    assert waiting.attempts == 9
+
+    monkeypatch.undo()
+    for _ in range(61):
+        deliver_pending_notifications()
+        time_machine.shift(datetime.timedelta(minutes=1))
+
+    assert [message.to for message in mail.outbox] == [["manager@council.example"]]
+    assert Notification.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db
+def test_mail_failing_for_three_days_is_given_up_with_an_error_and_stays_in_the_portal(
+    line_manager: User,
+    monkeypatch: pytest.MonkeyPatch,
+    time_machine: Any,
+    caplog: pytest.LogCaptureFixture,
+    client_for: Any,
+) -> None:
+    time_machine.move_to(START, tick=False)
+    tell([line_manager])
+    monkeypatch.setattr(MAIL_SERVER, refuse)
+    for _ in range(3 * 24 - 1):
+        time_machine.shift(datetime.timedelta(hours=1))
+        notifications_deliver_pending()
+    assert Notification.objects.get().gave_up_at is None
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+    time_machine.shift(datetime.timedelta(hours=1, minutes=1))
+    notifications_deliver_pending()
+
+    given_up = Notification.objects.get()
+    assert given_up.gave_up_at is not None
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert f"Gave up e-mailing notification {given_up.pk}" in errors[0]
+    assert "manager@council.example" in errors[0]
+    assert "Connection unexpectedly closed" in errors[0]
+
+    monkeypatch.undo()
+    time_machine.shift(datetime.timedelta(days=1))
+    assert notifications_deliver_pending() == 0
+    assert mail.outbox == []
+    page = client_for(line_manager).get("/notifications/").content.decode()
+    assert "A request needs your decision" in page
 
 
 @pytest.mark.django_db

@@ -4,7 +4,9 @@ A notification is written in the same transaction as the change that causes it. 
 names what it is about (``request:12:step:30:decided``, ``review:4:2026-05-01:overdue``), and a
 person holds at most one notification per key, so a job that runs twice, or on two workers at
 once, tells nobody anything twice. Email goes out after commit; ``sent_at`` stays empty until
-it has, so a sweep catches up after the broker or the mail server was down.
+it has, so a sweep catches up after the broker or the mail server was down. A failed send is
+tried again later and later, and given up (``gave_up_at``) three days after the notification
+was written.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class Notification(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failed send, nobody tries again before this (the wait doubles, up to an hour).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set when the e-mail is given up for good; the notification stays in the portal.
+    gave_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -14,7 +14,11 @@ from governance.models import Event, Notification, User
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+# A mail server can be down for hours. After each failed send the next try waits twice as long
+# (2, 4, 8 ... minutes, then every hour), so sweeps every minute do not use up the tries; an
+# e-mail still failing three days after the notification was written is given up and logged.
+RETRY_FOR = datetime.timedelta(days=3)
+LONGEST_WAIT = datetime.timedelta(hours=1)
 
 
 def notify(
@@ -82,14 +86,20 @@ def _message(notification: Notification) -> EmailMessage:
 CLAIM = datetime.timedelta(minutes=5)
 
 
+def retry_wait(attempts: int) -> datetime.timedelta:
+    """How long to wait before the next try, after this many failed ones."""
+    return min(datetime.timedelta(minutes=2 ** min(attempts, 6)), LONGEST_WAIT)
+
+
 def _claim(batch_size: int, skip: set[int], now: datetime.datetime) -> list[Notification]:
     """Take a batch for this worker in a short transaction; the e-mail goes out after it."""
     with transaction.atomic():
         batch = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(sent_at__isnull=True, gave_up_at__isnull=True)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .exclude(pk__in=skip)
             .order_by("id")[:batch_size]
         )
@@ -99,12 +109,46 @@ def _claim(batch_size: int, skip: set[int], now: datetime.datetime) -> list[Noti
     return batch
 
 
+def _record_failure(notification: Notification, error: Exception) -> None:
+    """Schedule the next try, or give the e-mail up once it has been failing for too long."""
+    now = timezone.now()
+    attempts = notification.attempts + 1
+    give_up = now - notification.created_at >= RETRY_FOR
+    next_attempt_at = None if give_up else now + retry_wait(attempts)
+    Notification.objects.filter(pk=notification.pk).update(
+        attempts=F("attempts") + 1,
+        last_error=str(error)[:2000],
+        claimed_until=None,
+        next_attempt_at=next_attempt_at,
+        gave_up_at=now if give_up else None,
+    )
+    if next_attempt_at is None:
+        logger.error(
+            "Gave up e-mailing notification %s (%r) to %s after %s tries since %s: %s",
+            notification.pk,
+            notification.subject,
+            notification.recipient.email,
+            attempts,
+            notification.created_at.isoformat(),
+            error,
+        )
+    else:
+        logger.warning(
+            "Could not e-mail notification %s (try %s); trying again after %s: %s",
+            notification.pk,
+            attempts,
+            next_attempt_at.isoformat(),
+            error,
+        )
+
+
 def notifications_deliver_pending(*, batch_size: int = 50) -> int:
-    """Send every notification not yet e-mailed; return how many went out.
+    """Send every notification not yet e-mailed whose next try is due; return how many went out.
 
     A batch is claimed for a few minutes before sending, so two workers never send the same
     one, and no database lock is held while the mail server is slow. A worker that dies
-    mid-batch leaves its claims to expire, and the next sweep sends them.
+    mid-batch leaves its claims to expire, and the next sweep sends them. A failed send waits
+    longer each time (``retry_wait``) and is given up after ``RETRY_FOR``.
     """
     sent = 0
     tried: set[int] = set()
@@ -113,10 +157,8 @@ def notifications_deliver_pending(*, batch_size: int = 50) -> int:
             tried.add(notification.pk)
             try:
                 _message(notification).send()
-            except Exception as error:  # a mail server fault: try again on the next sweep
-                Notification.objects.filter(pk=notification.pk).update(
-                    attempts=F("attempts") + 1, last_error=str(error)[:2000], claimed_until=None
-                )
+            except Exception as error:  # a mail server fault: try again later
+                _record_failure(notification, error)
                 continue
             Notification.objects.filter(pk=notification.pk).update(
                 sent_at=timezone.now(), claimed_until=None
