@@ -56,11 +56,17 @@ COPY --from=builder /app/.venv /app/.venv
 COPY . /app
 
 # collectstatic needs settings that load with DEBUG off (so that WhiteNoise's manifest storage
-# is used) but no database or broker. These values exist only inside this RUN step; the real
-# SECRET_KEY and ALLOWED_HOSTS come from the environment at run time.
+# is used) but no database, broker, cache or mail server: settings only check that each is
+# named. These values exist only inside this RUN step; the real ones come from the environment
+# at run time.
 RUN DEBUG=false \
     SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
     ALLOWED_HOSTS=build \
+    DATABASE_URL=postgres://build.invalid/unused \
+    CELERY_BROKER_URL=redis://build.invalid/0 \
+    CACHE_URL=redis://build.invalid/1 \
+    SITE_URL=https://build.invalid \
+    EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/celery /app/media \
     && chown -R portal:portal /app/var /app/media

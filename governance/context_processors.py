@@ -32,6 +32,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "SERVICE_NAME": settings.SERVICE_NAME,
+        "ACCESSIBILITY_CONTACT_EMAIL": settings.ACCESSIBILITY_CONTACT_EMAIL,
         "ENTRA_ENABLED": settings.ENTRA_ENABLED,
         "nav_items": items,
     }

@@ -3,9 +3,11 @@
 Everything that differs between a laptop and production is read from the environment through
 the typed helpers in ``governance.env``. With nothing set, the portal runs on a laptop with
 nothing else installed: SQLite and a file-based Celery broker under ``var/``, email printed to
-the console. README.md has the table of every variable.
+the console. With DEBUG off none of those defaults is used: each service must be named.
+README.md has the table of every variable.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -39,10 +41,34 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+if not DEBUG:
+    # A laptop default in production runs without complaint and goes wrong later: data in a
+    # SQLite file, tasks in a folder, rate limits per process, links to localhost in e-mails,
+    # e-mails printed to a log. So production must name each service.
+    for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "SITE_URL"):
+        if env_optional(_name) is None:
+            raise ImproperlyConfigured(
+                f"Environment variable {_name} must be set when DEBUG is off."
+            )
+    if env_optional("EMAIL_HOST") is None and env_optional("EMAIL_BACKEND") is None:
+        raise ImproperlyConfigured(
+            "Environment variable EMAIL_HOST (an SMTP server) or EMAIL_BACKEND must be set "
+            "when DEBUG is off."
+        )
 SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes=("http", "https")).rstrip("/")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Demo Borough Council")
 SERVICE_NAME = "Social media governance"
+# Where the accessibility statement tells people to report a problem or ask for another format.
+ACCESSIBILITY_CONTACT_EMAIL = env_str(
+    "ACCESSIBILITY_CONTACT_EMAIL", "accessibility@demo.council.example"
+)
+if "@" not in ACCESSIBILITY_CONTACT_EMAIL:
+    raise ImproperlyConfigured(
+        "Environment variable ACCESSIBILITY_CONTACT_EMAIL must be an e-mail address "
+        f"(got {ACCESSIBILITY_CONTACT_EMAIL!r})."
+    )
 # Recovery email addresses of official accounts must be on one of these domains (REG-1a).
 COUNCIL_EMAIL_DOMAINS = [
     domain.lower().lstrip("@")
@@ -218,6 +244,12 @@ if ENTRA_ENABLED:
         "VERIFIED_EMAIL": True,
     }
 
+# Behind a reverse proxy every request arrives from the proxy's address. allauth's per-IP
+# sign-in limits must count the client instead: the address that many proxies from the end of
+# X-Forwarded-For. With no proxy in front this must be 0, or a client could name any address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", not DEBUG)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
+
 # Sessions end after 30 idle minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -238,7 +270,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    if env_bool("BEHIND_PROXY", True):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 _form_action = ["'self'"]
@@ -291,18 +323,22 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-# Email: printed to the console unless an SMTP server is configured.
+# Email: printed to the console on a laptop unless an SMTP server is configured. EMAIL_BACKEND
+# names another backend explicitly (production must set it or EMAIL_HOST, see above).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "social-media-governance@demo.council.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_optional("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 if EMAIL_HOST := env_optional("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = 30
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Celery: Redis in production; on a laptop, kombu's file transport under var/ so that a
 # worker and beat run with no server at all.
@@ -374,3 +410,11 @@ DEMO_PASSWORD_DEFAULT = "demo-portal-2026"  # noqa: S105 - documented laptop def
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
 DEMO_TOTP_SECRET_DEFAULT = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - laptop default
 DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", DEMO_TOTP_SECRET_DEFAULT)
+# allauth decodes the secret as base32 at every sign-in and refuses one that is not a multiple
+# of 8 characters, so a bad secret would only show as "Incorrect code." for every demo login
+# with two-step verification.
+if not re.fullmatch(r"(?:[A-Z2-7]{8}){4,}", DEMO_TOTP_SECRET.upper()):
+    raise ImproperlyConfigured(
+        "Environment variable DEMO_TOTP_SECRET must be base32: only letters A to Z and digits "
+        "2 to 7, at least 32 characters, and a multiple of 8 characters long."
+    )

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import OperationalError, connection
 from django.test import Client
 
 from governance.celery import app as celery_app
@@ -41,3 +42,15 @@ def test_healthz_answers_503_when_the_file_broker_folder_is_missing(
 
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "down", "broker": "ok"}

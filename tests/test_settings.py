@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
 
 from governance.env import env_bool, env_int, env_list, env_url
+from governance.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -20,12 +25,22 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://portal:secret@db/portal",
     "CELERY_BROKER_URL": "redis://redis:6379/0",
     "CACHE_URL": "redis://redis:6379/1",
+    "SITE_URL": "https://portal.council.example",
+    "EMAIL_HOST": "smtp.council.example",
 }
 
 
 def clean_environment() -> dict[str, str]:
     """This process's environment without the test run's own settings."""
-    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        *PRODUCTION,
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "EMAIL_BACKEND",
+        "BEHIND_PROXY",
+        "TRUSTED_PROXY_COUNT",
+        "DEMO_TOTP_SECRET",
+        "ACCESSIBILITY_CONTACT_EMAIL",
+    }
     return {key: value for key, value in os.environ.items() if key not in dropped}
 
 
@@ -53,6 +68,16 @@ def start(env: dict[str, str], command: str = "check") -> subprocess.CompletedPr
         ("SESSION_IDLE_MINUTES", "half an hour", "SESSION_IDLE_MINUTES must be a whole number"),
         ("DEBUG", "maybe", "DEBUG must be true or false"),
         ("MICROSOFT_CLIENT_ID", "abc", "also set MICROSOFT_CLIENT_SECRET, MICROSOFT_TENANT_ID"),
+        ("DATABASE_URL", "", "Environment variable DATABASE_URL must be set when DEBUG is off."),
+        ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL must be set when DEBUG is off."),
+        ("CACHE_URL", "", "Environment variable CACHE_URL must be set when DEBUG is off."),
+        ("SITE_URL", "", "Environment variable SITE_URL must be set when DEBUG is off."),
+        ("EMAIL_HOST", "", "EMAIL_HOST (an SMTP server) or EMAIL_BACKEND must be set"),
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be a whole number"),
+        ("DEMO_TOTP_SECRET", "not-base32!", "DEMO_TOTP_SECRET must be base32"),
+        # Base32 that allauth cannot decode: 34 characters is not a multiple of 8.
+        ("DEMO_TOTP_SECRET", "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ", "must be base32"),
+        ("ACCESSIBILITY_CONTACT_EMAIL", "accessibility", "must be an e-mail address"),
     ],
 )
 def test_production_start_up_stops_and_names_the_bad_variable(
@@ -63,6 +88,63 @@ def test_production_start_up_stops_and_names_the_bad_variable(
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" in result.stderr or "ImproperlyConfigured" in result.stderr
+
+
+def test_a_bad_setting_prints_one_line_not_a_traceback() -> None:
+    result = start({**PRODUCTION, "DATABASE_URL": ""})
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "ImproperlyConfigured: Environment variable DATABASE_URL must be set when DEBUG is off."
+    ]
+    assert result.stdout == ""
+
+
+def test_a_laptop_needs_none_of_the_production_variables() -> None:
+    result = start({})
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_explicit_email_backend_is_enough_for_production() -> None:
+    console = "django.core.mail.backends.console.EmailBackend"
+    result = setting({**PRODUCTION, "EMAIL_HOST": "", "EMAIL_BACKEND": console}, "EMAIL_BACKEND")
+
+    assert result == console
+
+
+def setting(env: dict[str, str], name: str) -> str:
+    """The value a setting takes when the portal starts with this environment."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; "
+            f"print(settings.{name})",
+        ],
+        cwd=ROOT,
+        env={**clean_environment(), "DJANGO_SETTINGS_MODULE": "governance.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "count"),
+    [
+        ({}, "0"),  # a laptop: no proxy in front
+        (PRODUCTION, "1"),  # behind one TLS proxy by default
+        ({**PRODUCTION, "BEHIND_PROXY": "false"}, "0"),
+        ({**PRODUCTION, "TRUSTED_PROXY_COUNT": "2"}, "2"),  # a load balancer and nginx
+    ],
+)
+def test_sign_in_limits_count_the_client_behind_the_proxies(
+    env: dict[str, str], count: str
+) -> None:
+    assert setting(env, "ALLAUTH_TRUSTED_PROXY_COUNT") == count
 
 
 def test_microsoft_sign_in_must_be_limited_to_the_councils_tenant() -> None:
@@ -145,11 +227,45 @@ def test_the_laptop_broker_keeps_every_file_under_var() -> None:
     assert all(Path(folder).is_relative_to(var) for folder in folders), folders
 
 
-def test_sessions_end_after_thirty_idle_minutes(settings: object) -> None:
-    from django.conf import settings as live
+@pytest.mark.django_db
+def test_sessions_end_after_thirty_idle_minutes(
+    requester: User, client_for: Callable[[User | None], Client], time_machine: Any
+) -> None:
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    client = client_for(requester)
+    assert client.get("/").status_code == 200
 
-    assert live.SESSION_COOKIE_AGE == 30 * 60
-    assert live.SESSION_SAVE_EVERY_REQUEST is True
+    time_machine.shift(datetime.timedelta(minutes=31))
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/auth/login/?next=/"
+
+
+@pytest.mark.django_db
+def test_a_person_active_every_twenty_minutes_stays_signed_in(
+    requester: User, client_for: Callable[[User | None], Client], time_machine: Any
+) -> None:
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    client = client_for(requester)
+
+    for _ in range(6):  # two hours in all
+        time_machine.shift(datetime.timedelta(minutes=20))
+        response = client.get("/")
+        assert response.status_code == 200
+        assert "Riya Patel" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_accessibility_statement_gives_the_councils_contact_address(settings: Any) -> None:
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "web.access@council.example"
+
+    page = Client().get("/accessibility/").content.decode()
+
+    assert page.count('<a class="govuk-link" href="mailto:web.access@council.example">') == 2
+    assert "get back to you within 5 working days" in page
+    assert "Equality Advisory and Support Service (EASS)" in page
+    assert "This statement was prepared on" in page
 
 
 def test_typed_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
