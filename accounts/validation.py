@@ -136,6 +136,13 @@ def request_problems(request: AccountRequest, profile: PolicyProfile) -> list[Pr
                 need("backup_officer_1", REQUIRED_MESSAGES[BusinessCaseField.BACKUP_OFFICERS])
         elif not getattr(request, field, "").strip():
             need(field, REQUIRED_MESSAGES[BusinessCaseField(field)])
+    if request.pk is not None:
+        for person in request.backup_officers.all():
+            if person.has_left or not person.is_active:
+                need(
+                    "backup_officer_1",
+                    f"{person.full_name} no longer works for the council: name another officer",
+                )
 
     if profile.facebook_purpose_rule and request.platform == Platform.FACEBOOK:
         _check_facebook_purpose(request, need)

@@ -123,6 +123,21 @@ def test_backup_officers_must_be_other_members_of_staff(
 
 
 @pytest.mark.django_db
+def test_one_mistyped_backup_officer_keeps_the_ones_that_were_found(
+    requester: User, colleague: User, org: dict[str, Any], client_for: Any
+) -> None:
+    response = client_for(requester).post(
+        "/requests/new/",
+        {**FORM, **org, "backup_officer_2": "nobody@council.example", "continue": ""},
+    )
+
+    page = page_of(response)
+    assert "There is no member of staff with the email address" in page
+    assert "at least one officer" not in page
+    assert list(AccountRequest.objects.get().backup_officers.all()) == [colleague]
+
+
+@pytest.mark.django_db
 def test_melton_form_asks_what_a_facebook_page_is_for_and_refuses_the_council(
     administrator: User, requester: User, org: dict[str, Any], client_for: Any
 ) -> None:

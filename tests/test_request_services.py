@@ -565,3 +565,31 @@ def test_a_line_manager_who_is_also_head_of_service_decides_once(
             "recipient__email", flat=True
         )
     ) == {"head@council.example", "comms@council.example"}
+
+
+@pytest.mark.django_db
+def test_a_backup_officer_who_has_left_is_caught_at_sending_and_never_made_moderator(
+    requester: User, colleague: User, head_of_service: User, communications: User
+) -> None:
+    from tests.conftest import make_person
+
+    leaving = make_person("leaving@council.example", "Lee Leaving")
+    draft = complete_draft(requester, [colleague, leaving])
+    leaving.leaving_date = datetime.date.today() - datetime.timedelta(days=1)
+    leaving.save()
+
+    with pytest.raises(IncompleteRequest) as caught:
+        request_submit(actor=requester, request=draft)
+    assert [p.message for p in caught.value.problems] == [
+        "Lee Leaving no longer works for the council: name another officer"
+    ]
+
+    stayer = make_person("stayer@council.example", "Sam Stayer")
+    draft = complete_draft(requester, [colleague, stayer])
+    request = decide_current(request_submit(actor=requester, request=draft))
+    stayer.leaving_date = datetime.date.today() - datetime.timedelta(days=1)
+    stayer.save()
+    decide_current(request)
+
+    moderators = ModeratorAssignment.objects.values_list("person__email", flat=True)
+    assert sorted(moderators) == ["colleague@council.example", "requester@council.example"]

@@ -259,9 +259,6 @@ class RequestForm(forms.ModelForm):
                 values[text] = values[text].strip()
         return values
 
-    def backups_valid(self) -> bool:
-        return not any(name in self.errors for name in BACKUP_FIELDS)
-
     def add_problems(self, problems: list[Problem]) -> None:
         for problem in problems:
             field = None if problem.field == "__all__" else problem.field

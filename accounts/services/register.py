@@ -189,6 +189,8 @@ def account_create_from_request(
             now=now,
         )
     for person in [request.requester, *request.backup_officers.all()]:
+        if person.has_left or not person.is_active:
+            continue  # left between sending and approval: never a moderator
         assignment_propose(
             account=account,
             person=person,

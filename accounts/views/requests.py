@@ -111,9 +111,8 @@ def _edit(
                 actor=user,
                 request=draft,
                 values=form.draft_values(),
-                backup_officers=(
-                    form.cleaned_data["backup_officers"] if form.backups_valid() else None
-                ),
+                # The officers found so far; a mistyped address is shown again with its message.
+                backup_officers=form.cleaned_data.get("backup_officers"),
                 evidence=evidence if isinstance(evidence, UploadedFile) else None,
             )
     except DomainError as error:
