@@ -267,6 +267,35 @@ def test_approver_decides_on_the_decision_page(
 
 
 @pytest.mark.django_db
+def test_text_over_five_thousand_characters_gets_a_message_and_is_not_kept(
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    communications: User,
+    org: dict[str, Any],
+    client_for: Any,
+) -> None:
+    essay = "word " * 1001  # 5,005 characters
+    typed = client_for(requester).post(
+        "/requests/new/", {**FORM, **org, "aims": essay, "continue": ""}
+    )
+    assert "must be 5,000 characters or fewer" in page_of(typed)
+    assert AccountRequest.objects.get().aims == ""
+
+    request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    step = current_step(request)
+    assert step is not None
+    decided = client_for(head_of_service).post(
+        f"/requests/{request.pk}/decide/",
+        {"step": step.pk, "decision": "reject", "comment": essay},
+    )
+
+    assert "must be 5,000 characters or fewer" in page_of(decided)
+    step.refresh_from_db()
+    assert step.status == StepStatus.PENDING
+
+
+@pytest.mark.django_db
 def test_a_second_decision_on_the_same_step_gets_a_message(
     requester: User, colleague: User, head_of_service: User, communications: User, client_for: Any
 ) -> None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from accounts.forms.limits import LimitedText
 from accounts.models import (
     Account,
     AccountStatus,
@@ -91,7 +92,7 @@ class AccountFormMixin:
 URL_MESSAGE = "Enter the web address in the correct format, like https://x.com/LeisureEvents"
 
 
-class AccountEditForm(AccountFormMixin, forms.ModelForm):
+class AccountEditForm(LimitedText, AccountFormMixin, forms.ModelForm):
     url = forms.URLField(
         label="Web address",
         required=False,
@@ -275,7 +276,7 @@ class AccountEditForm(AccountFormMixin, forms.ModelForm):
         return values
 
 
-class UnapprovedAccountForm(AccountFormMixin, GOVUKForm):
+class UnapprovedAccountForm(LimitedText, AccountFormMixin, GOVUKForm):
     submit_label = "Record the account"
 
     platform = forms.ChoiceField(
@@ -354,7 +355,7 @@ class UnapprovedAccountForm(AccountFormMixin, GOVUKForm):
         }
 
 
-class AccountStatusForm(GOVUKForm):
+class AccountStatusForm(LimitedText, GOVUKForm):
     submit_label = "Save"
 
     action = forms.ChoiceField(
@@ -392,7 +393,7 @@ class AccountStatusForm(GOVUKForm):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ReviewForm(GOVUKForm):
+class ReviewForm(LimitedText, GOVUKForm):
     submit_label = "Record the review"
 
     reviewed_on = GOVUKDateField(

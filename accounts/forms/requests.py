@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.text import capfirst
 
+from accounts.forms.limits import LimitedText
 from accounts.models import AccountRequest, FacebookPurpose, Platform
 from accounts.validation import REGULARISED_FIELDS, Problem, evidence_type, handle_problem
 from governance.forms import GOVUKDateField, GOVUKForm
@@ -34,7 +35,7 @@ def evidence_kind(upload: UploadedFile) -> tuple[str, str] | None:
     return evidence_type(head)
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(LimitedText, forms.ModelForm):
     """Every answer is optional here, so a draft can be saved at any point; what must be
     answered before submitting comes from the policy profile (accounts.validation)."""
 
@@ -276,7 +277,7 @@ DECISIONS = [
 ]
 
 
-class DecisionForm(GOVUKForm):
+class DecisionForm(LimitedText, GOVUKForm):
     submit_label = "Record your decision"
 
     step = forms.IntegerField(widget=forms.HiddenInput)
@@ -330,7 +331,7 @@ class DecisionForm(GOVUKForm):
         return cleaned
 
 
-class WithdrawForm(GOVUKForm):
+class WithdrawForm(LimitedText, GOVUKForm):
     submit_label = "Withdraw the request"
 
     reason = forms.CharField(
