@@ -48,7 +48,8 @@ class StaffImportForm(GOVUKForm):
         label="This file lists everyone who works for the council",
         help_text=(
             "Anyone in the portal with an employee number who is not in the file will be "
-            "recorded as having left today."
+            "recorded as having left today. If that is more than 20 people, or more than a "
+            "tenth of staff, you will be asked to confirm the number first."
         ),
         required=False,
     )
@@ -63,6 +64,13 @@ class StaffImportForm(GOVUKForm):
 
     def layout_fields(self) -> list[Any]:
         return [Field("file"), Field.checkbox("complete_feed")]
+
+
+class StaffImportConfirmForm(forms.Form):
+    """The second step of a complete feed with many leavers: the number the administrator saw."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    leavers = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class PresetForm(GOVUKForm):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 COMMUNICATIONS = "Communications"
 HR = "HR"
 POLICY_OWNER = "Policy owner"
@@ -54,9 +56,14 @@ def is_administrator(user: Any) -> bool:
 
 
 def is_line_manager(user: Any) -> bool:
+    """Somebody who manages at least one person who has not left (has_left, on the model)."""
     if not user.is_authenticated:
         return False
-    return _cached(user, "line_manager", lambda: user.reports.exists())
+    return _cached(
+        user,
+        "line_manager",
+        lambda: user.reports.exclude(leaving_date__lt=timezone.localdate()).exists(),
+    )
 
 
 def is_head_of_service(user: Any) -> bool:

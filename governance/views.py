@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Field, Q
@@ -18,13 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from governance import roles
 from governance.celery import app as celery_app
 from governance.decorators import allowed_if
-from governance.forms import PresetForm, ProfileForm, StaffImportForm
+from governance.forms import PresetForm, ProfileForm, StaffImportConfirmForm, StaffImportForm
 from governance.http import AuthenticatedRequest
 from governance.models import PolicyProfile, Preset, ServiceArea, StaffImport, User
 from governance.navigation import sections_for
 from governance.presets import PRESETS, PROFILE_FIELDS
 from governance.services.profile import profile_apply_preset, profile_get, profile_update
-from governance.services.staff_import import MAX_UPLOAD_ROWS, ImportRejected, import_staff
+from governance.services.staff_import import (
+    MAX_UPLOAD_ROWS,
+    ImportRejected,
+    ImportReport,
+    LeaversNeedConfirmation,
+    import_staff,
+)
 from governance.todo import todos_for
 
 PAGE_SIZE = 50
@@ -140,30 +148,92 @@ def service_area_detail(request: AuthenticatedRequest, code: str) -> HttpRespons
     return render(request, "governance/service_area.html", {"area": area, "page": page})
 
 
+# A complete feed awaiting confirmation waits in the cache (Redis, shared by the web workers),
+# not on disk: the staff list is personal data, and the cache forgets it by itself.
+PENDING_IMPORT_KEY = "staff-import-pending:"
+PENDING_IMPORT_SECONDS = 30 * 60
+
+
 @allowed_if(roles.is_administrator)
 @require_http_methods(["GET", "POST"])
 def staff_import(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST" and "token" in request.POST:
+        return _staff_import_confirm(request)
     problems = None
     form = StaffImportForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
             report = import_staff(
-                data=upload.read(),
+                data=data,
                 filename=upload.name,
                 actor=request.user,
                 complete_feed=form.cleaned_data["complete_feed"],
                 max_rows=MAX_UPLOAD_ROWS,
             )
+        except LeaversNeedConfirmation as asked:
+            token = secrets.token_urlsafe(32)
+            pending = {"data": data, "filename": upload.name, "user": request.user.pk}
+            cache.set(f"{PENDING_IMPORT_KEY}{token}", pending, PENDING_IMPORT_SECONDS)
+            return _staff_import_ask(request, asked, token=token, filename=upload.name)
         except ImportRejected as rejected:
             problems = rejected.problems
         else:
-            assert report.record is not None
-            messages.success(request, "The staff list was imported.")
-            return redirect("staff_import_detail", pk=report.record.pk)
+            return _staff_import_done(request, report)
     return render(request, "governance/staff_import.html", {"form": form, "problems": problems})
+
+
+def _staff_import_ask(
+    request: AuthenticatedRequest, asked: LeaversNeedConfirmation, *, token: str, filename: str
+) -> HttpResponse:
+    form = StaffImportConfirmForm(initial={"token": token, "leavers": asked.leavers})
+    return render(
+        request,
+        "governance/staff_import_confirm.html",
+        {"form": form, "asked": asked, "filename": filename},
+    )
+
+
+def _staff_import_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    form = StaffImportConfirmForm(request.POST)
+    key = f"{PENDING_IMPORT_KEY}{form.data.get('token', '')}"
+    pending = cache.get(key) if form.is_valid() else None
+    if pending is None or pending["user"] != request.user.pk:
+        messages.error(request, "Nothing was imported: the upload has expired. Upload it again.")
+        return redirect("staff_import")
+    if "cancel" in request.POST:
+        cache.delete(key)
+        messages.success(request, "Nothing was imported.")
+        return redirect("organisation")
+    try:
+        report = import_staff(
+            data=pending["data"],
+            filename=pending["filename"],
+            actor=request.user,
+            complete_feed=True,
+            confirm_leavers=form.cleaned_data["leavers"],
+            max_rows=MAX_UPLOAD_ROWS,
+        )
+    except LeaversNeedConfirmation as asked:
+        # The staff in the portal changed since the question: ask again with the new number.
+        return _staff_import_ask(
+            request, asked, token=form.cleaned_data["token"], filename=pending["filename"]
+        )
+    except ImportRejected as rejected:
+        cache.delete(key)
+        context = {"form": StaffImportForm(), "problems": rejected.problems}
+        return render(request, "governance/staff_import.html", context)
+    cache.delete(key)
+    return _staff_import_done(request, report)
+
+
+def _staff_import_done(request: AuthenticatedRequest, report: ImportReport) -> HttpResponse:
+    assert report.record is not None
+    messages.success(request, "The staff list was imported.")
+    return redirect("staff_import_detail", pk=report.record.pk)
 
 
 @allowed_if(can_view_organisation)

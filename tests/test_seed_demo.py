@@ -4,13 +4,16 @@ import io
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import Account, AccountRequest, AccountStatus, RequestStatus
 from governance import roles
-from governance.models import ServiceArea, User
+from governance.models import Event, Notification, ServiceArea, StaffImport, User
 
 
 @pytest.mark.django_db(transaction=True)  # as on a real database: no test transaction around it
@@ -43,6 +46,59 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     assert AccountRequest.objects.values("status").distinct().count() == len(RequestStatus)
     assert Account.objects.filter(status=AccountStatus.UNAPPROVED).count() == 1
     assert "Demo requests and register: already there." in second.getvalue()
+
+
+def audit_trail_counts() -> dict[str, int]:
+    """Rows a second seed_demo must not add: events, notifications, imports and every history."""
+    counts = {
+        "events": Event.objects.count(),
+        "notifications": Notification.objects.count(),
+        "staff imports": StaffImport.objects.count(),
+        "email addresses": EmailAddress.objects.count(),
+        "authenticators": Authenticator.objects.count(),
+        "group memberships": User.groups.through.objects.count(),
+        "groups": Group.objects.count(),
+    }
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_seed_demo_adds_nothing_to_the_audit_trail(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    before = audit_trail_counts()
+    user_history = User.history.count()
+    passwords = dict(User.objects.values_list("pk", "password"))
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert audit_trail_counts() == before
+    assert User.history.count() == user_history
+    assert dict(User.objects.values_list("pk", "password")) == passwords
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_back_what_was_changed_in_the_demo_council(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    riya = User.objects.get(email="requester@demo.council.example")
+    riya.job_title = "Changed by hand"
+    riya.set_password("another-password")
+    riya.save()
+    comms = User.objects.get(email="comms@demo.council.example")
+    comms.groups.clear()
+    imports = StaffImport.objects.count()
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    riya.refresh_from_db()
+    assert riya.job_title == "Events Officer"
+    assert riya.check_password(settings.DEMO_PASSWORD)
+    assert roles.is_communications(User.objects.get(pk=comms.pk))
+    assert StaffImport.objects.count() == imports + 1
 
 
 @pytest.mark.django_db

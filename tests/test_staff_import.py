@@ -11,7 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from governance.models import Event, ServiceArea, StaffImport, User
-from governance.services.staff_import import ImportRejected, import_staff
+from governance.services.staff_import import (
+    ImportRejected,
+    LeaversNeedConfirmation,
+    import_staff,
+)
 
 HEADER = (
     "employee_number,email,full_name,job_title,service_area_code,service_area_name,"
@@ -384,3 +388,374 @@ def test_a_feed_too_big_to_upload_is_sent_to_the_command() -> None:
     assert caught.value.problems[0].message == (
         "The file has more than 3 staff. Import it with the import_staff command, or split it."
     )
+
+
+def staff_rows(numbers: range, *, area: str = "leisure,Leisure") -> str:
+    return "".join(
+        f"E{n},person{n}@council.example,Person {n:02},Officer,{area},,,\n" for n in numbers
+    )
+
+
+@pytest.mark.django_db
+def test_a_partial_file_cannot_close_a_circle_with_a_manager_already_in_the_portal() -> None:
+    run(
+        HEADER
+        + "E2,b@council.example,Bob,Manager,leisure,Leisure,,,\n"
+        + "E1,a@council.example,Ann,Officer,leisure,,E2,,\n"
+    )
+    partial = HEADER + "E2,b@council.example,Bob,Manager,leisure,,E1,,\n"
+
+    assert problems_of(partial) == [
+        (
+            2,
+            "Line managers go round in a circle: E2 → E1 → E2. In the portal, E1's line manager "
+            "is E2: give a new line manager in the same file, or correct this line.",
+        )
+    ]
+    assert User.objects.get(employee_number="E2").line_manager is None
+
+
+@pytest.mark.django_db
+def test_a_file_that_also_moves_the_stored_report_is_not_a_circle() -> None:
+    run(
+        HEADER
+        + "E2,b@council.example,Bob,Manager,leisure,Leisure,,,\n"
+        + "E1,a@council.example,Ann,Officer,leisure,,E2,,\n"
+    )
+
+    run(
+        HEADER
+        + "E2,b@council.example,Bob,Manager,leisure,,E1,,\n"
+        + "E1,a@council.example,Ann,Officer,leisure,,,,\n"
+    )
+
+    assert User.objects.get(employee_number="E2").line_manager == User.objects.get(
+        employee_number="E1"
+    )
+
+
+@pytest.mark.django_db
+def test_an_unclosed_quote_is_reported_on_its_own_line_and_column() -> None:
+    unclosed = HEADER + (
+        'E1,a@council.example,"Ann Smith,Officer,leisure,Leisure,,,\n'
+        "E2,b@council.example,Bob,Officer,leisure,,,,\n"
+        "E3,c@council.example,Cat,Officer,leisure,,,,\n"
+    )
+
+    assert problems_of(unclosed) == [
+        (
+            2,
+            "The value in column 3 (full_name) runs onto the next line. Check it for a "
+            'quotation mark (") that is not closed or a line break inside the value.',
+        )
+    ]
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r"])
+@pytest.mark.django_db
+def test_a_value_with_a_line_break_is_refused_and_later_lines_keep_their_numbers(
+    line_break: str,
+) -> None:
+    broken = HEADER + (
+        "E1,a@council.example,Ann,Officer,leisure,Leisure,,,\n"
+        f'E2,b@council.example,"Bob{line_break}Jones",Officer,leisure,,,,\n'
+        "E3,,Cat,Officer,leisure,,,,\n"
+    )
+
+    assert problems_of(broken) == [
+        (
+            3,
+            "The value in column 3 (full_name) runs onto the next line. Check it for a "
+            'quotation mark (") that is not closed or a line break inside the value.',
+        ),
+        (5, "The email address is missing."),
+    ]
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_two_people_swapping_addresses_are_named_on_their_line() -> None:
+    run(GOOD)
+    swapped = GOOD.replace("officer@council.example", "SWAP").replace(
+        "tenancy@council.example", "officer@council.example"
+    )
+    swapped = swapped.replace("SWAP", "tenancy@council.example")
+
+    assert problems_of(swapped) == [
+        (
+            4,
+            "Employee numbers E3 and E4 swap their email addresses (lines 4 and 5), so neither "
+            "address can be given up first. Import a file that gives one of them a temporary "
+            "address, then this file.",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_an_address_handed_on_to_someone_listed_earlier_is_imported() -> None:
+    run(GOOD)
+    handed_on = HEADER + (
+        "E5,officer@council.example,Tom Fletcher,Events Officer,leisure,,E2,,\n"
+        "E3,riya.patel@council.example,Riya Patel,Events Officer,leisure,,E2,,\n"
+    )
+
+    report = run(handed_on)
+
+    assert (report.created, report.updated) == (1, 1)
+    assert User.objects.get(email="officer@council.example").employee_number == "E5"
+    riya = User.objects.get(employee_number="E3")
+    assert EmailAddress.objects.get(user=riya).email == "riya.patel@council.example"
+
+
+@pytest.mark.django_db
+def test_a_new_manager_taking_the_address_of_their_own_report_is_explained() -> None:
+    run(GOOD)
+    tangled = HEADER + (
+        "E9,officer@council.example,Tom Fletcher,Events Manager,leisure,,E1,,\n"
+        "E3,riya.patel@council.example,Riya Patel,Events Officer,leisure,,E9,,\n"
+    )
+
+    assert problems_of(tangled) == [
+        (
+            2,
+            "Lines 2 and 3 depend on each other: a new line manager takes over the email address "
+            "of somebody in their team. Import a file that only gives that person their new "
+            "address, then this file.",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_an_address_of_someone_without_an_employee_number_is_refused_for_another() -> None:
+    run(GOOD)
+    User.objects.create_user("contractor@council.example", None, full_name="A Contractor")
+    taking = GOOD.replace("officer@council.example", "contractor@council.example")
+
+    assert problems_of(taking) == [
+        (
+            4,
+            "The email address contractor@council.example already belongs to somebody in the "
+            "portal who has no employee number.",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_a_save_the_database_refuses_names_its_line_not_a_swap() -> None:
+    run(GOOD)
+    contractor = User.objects.create_user(
+        "contractor@council.example", None, full_name="A Contractor"
+    )
+    EmailAddress.objects.create(user=contractor, email="riya@council.example", verified=True)
+    moving = GOOD.replace("officer@council.example", "riya@council.example")
+
+    assert problems_of(moving) == [
+        (
+            4,
+            "Employee number E3 could not be saved: the database refused it as a duplicate. "
+            "Check that nobody else in the portal has the email address riya@council.example, "
+            "then upload the file again.",
+        )
+    ]
+    assert User.objects.get(employee_number="E3").email == "officer@council.example"
+
+
+@pytest.mark.django_db
+def test_a_new_person_whose_address_signs_in_somebody_else_is_refused_on_their_line() -> None:
+    contractor = User.objects.create_user(
+        "contractor@council.example", None, full_name="A Contractor"
+    )
+    EmailAddress.objects.create(user=contractor, email="head@council.example", verified=True)
+
+    assert problems_of(GOOD) == [
+        (
+            2,
+            "The email address head@council.example is already a sign-in address of somebody "
+            "else in the portal.",
+        )
+    ]
+    assert not User.objects.filter(employee_number__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_complete_feed_leaving_out_many_people_waits_for_their_number() -> None:
+    run(HEADER + staff_rows(range(1, 31)))
+    five = HEADER + staff_rows(range(1, 6))
+
+    with pytest.raises(LeaversNeedConfirmation) as caught:
+        run(five, complete_feed=True)
+
+    assert (caught.value.leavers, caught.value.staff) == (25, 30)
+    assert caught.value.names[:2] == ["Person 06 (E6)", "Person 07 (E7)"]
+    assert len(caught.value.names) == 20
+    assert not User.objects.filter(leaving_date__isnull=False).exists()
+    assert StaffImport.objects.count() == 1
+    with pytest.raises(LeaversNeedConfirmation):
+        run(five, complete_feed=True, confirm_leavers=24)
+
+    report = run(five, complete_feed=True, confirm_leavers=25)
+
+    assert report.leavers == 25
+    assert User.objects.filter(leaver_recorded_at__isnull=False).count() == 25
+
+
+@pytest.mark.django_db
+def test_a_complete_feed_leaving_out_more_than_a_tenth_of_staff_waits_for_their_number() -> None:
+    run(HEADER + staff_rows(range(1, 13)))
+
+    with pytest.raises(LeaversNeedConfirmation) as caught:
+        run(HEADER + staff_rows(range(1, 11)), complete_feed=True)
+    one_leaver = run(HEADER + staff_rows(range(1, 12)), complete_feed=True)
+
+    assert caught.value.leavers == 2
+    assert one_leaver.leavers == 1
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_many_leavers_unless_their_number_is_confirmed(
+    tmp_path: Any,
+) -> None:
+    run(HEADER + staff_rows(range(1, 31)))
+    path = tmp_path / "hr.csv"
+    path.write_text(HEADER + staff_rows(range(1, 6)))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="again with --confirm-leavers 25"):
+        call_command("import_staff", str(path), "--complete-feed", stderr=err)
+    assert "the 25 people in the portal who are not in it (of 30 current staff)" in (err.getvalue())
+    assert "  Person 06 (E6)\n" in err.getvalue()
+    assert "  and 5 more" in err.getvalue()
+    assert not User.objects.filter(leaving_date__isnull=False).exists()
+
+    out = io.StringIO()
+    call_command(
+        "import_staff", str(path), "--complete-feed", "--confirm-leavers", "25", stdout=out
+    )
+
+    assert "25 recorded as leavers" in out.getvalue()
+
+
+def upload_complete_feed(client: Any, csv_text: str) -> Any:
+    return client.post(
+        "/organisation/import/",
+        {
+            "file": SimpleUploadedFile("hr.csv", csv_text.encode(), content_type="text/csv"),
+            "complete_feed": "on",
+        },
+    )
+
+
+def confirmation_of(page: Any) -> dict[str, str]:
+    return {name: page.context["form"][name].value() for name in ("token", "leavers")}
+
+
+@pytest.mark.django_db
+def test_upload_asks_before_recording_many_leavers_and_imports_once_confirmed(
+    administrator: User, client_for: Any
+) -> None:
+    run(HEADER + staff_rows(range(1, 31)))
+    client = client_for(administrator)
+
+    asked = upload_complete_feed(client, HEADER + staff_rows(range(1, 6)))
+
+    page = asked.content.decode()
+    assert "25 people will be recorded as leavers" in page
+    assert "of 30 people in the portal are not in it" in page
+    assert "<li>Person 06 (E6)</li>" in page
+    assert "and 5 more." in page
+    assert "Import and record 25 leavers" in page
+    assert not User.objects.filter(leaving_date__isnull=False).exists()
+    assert StaffImport.objects.count() == 1
+
+    done = client.post("/organisation/import/", confirmation_of(asked), follow=True)
+
+    assert "The staff list was imported." in done.content.decode()
+    record = StaffImport.objects.first()
+    assert record is not None
+    assert (record.imported_by, record.leavers, record.complete_feed) == (administrator, 25, True)
+    again = client.post("/organisation/import/", confirmation_of(asked), follow=True)
+    assert "the upload has expired" in again.content.decode()
+    assert StaffImport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_cancelling_the_leavers_question_imports_nothing(
+    administrator: User, client_for: Any
+) -> None:
+    run(HEADER + staff_rows(range(1, 31)))
+    client = client_for(administrator)
+    asked = upload_complete_feed(client, HEADER + staff_rows(range(1, 6)))
+
+    cancelled = client.post(
+        "/organisation/import/", {**confirmation_of(asked), "cancel": "1"}, follow=True
+    )
+
+    assert "Nothing was imported." in cancelled.content.decode()
+    assert not User.objects.filter(leaving_date__isnull=False).exists()
+    assert StaffImport.objects.count() == 1
+    confirmed = client.post("/organisation/import/", confirmation_of(asked), follow=True)
+    assert "the upload has expired" in confirmed.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_administrator_cannot_confirm_somebody_elses_upload(
+    administrator: User, client_for: Any
+) -> None:
+    from tests.conftest import make_person
+
+    run(HEADER + staff_rows(range(1, 31)))
+    asked = upload_complete_feed(client_for(administrator), HEADER + staff_rows(range(1, 6)))
+    other = make_person("admin2@council.example", "Second Admin", superuser=True)
+
+    response = client_for(other).post("/organisation/import/", confirmation_of(asked), follow=True)
+
+    assert "the upload has expired" in response.content.decode()
+    assert not User.objects.filter(leaving_date__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_confirming_an_old_number_asks_again_with_the_new_one(
+    administrator: User, client_for: Any
+) -> None:
+    run(HEADER + staff_rows(range(1, 31)))
+    client = client_for(administrator)
+    asked = upload_complete_feed(client, HEADER + staff_rows(range(1, 6)))
+    run(HEADER + staff_rows(range(31, 33)))
+
+    again = client.post("/organisation/import/", confirmation_of(asked))
+
+    page = again.content.decode()
+    assert "27 people will be recorded as leavers" in page
+    assert "it was 25" in page
+    assert not User.objects.filter(leaving_date__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_import_that_changed_nothing_can_leave_no_record() -> None:
+    run(GOOD)
+    events = Event.objects.count()
+
+    unchanged = run(GOOD, record_unchanged=False)
+    changed = run(GOOD.replace("Mei Chen", "Mei Chan"), record_unchanged=False)
+
+    assert unchanged.record is None
+    assert changed.record is not None
+    assert StaffImport.objects.count() == 2
+    assert Event.objects.count() == events + 1
+
+
+@pytest.mark.django_db
+def test_a_manager_whose_only_reports_have_left_is_not_a_line_manager() -> None:
+    from governance import roles
+
+    team = GOOD.replace(",E2,,", ",E2,2026-03-31,")
+    with time_machine.travel(datetime.datetime(2026, 3, 31, 9, tzinfo=datetime.UTC)):
+        run(team)
+        assert roles.is_line_manager(User.objects.get(employee_number="E2"))
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC)):
+        manager = User.objects.get(employee_number="E2")
+        head = User.objects.get(employee_number="E1")
+
+        assert not roles.is_line_manager(manager)
+        assert "Line manager" not in roles.role_labels(manager)
+        assert roles.is_line_manager(head)

@@ -3,7 +3,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from governance.services.staff_import import ImportRejected, import_staff
+from governance.services.staff_import import (
+    LEAVERS_WITHOUT_CONFIRMATION,
+    ImportRejected,
+    LeaversNeedConfirmation,
+    import_staff,
+)
 
 
 class Command(BaseCommand):
@@ -19,9 +24,21 @@ class Command(BaseCommand):
             action="store_true",
             help="The file lists everyone: record anyone missing from it as a leaver today.",
         )
+        parser.add_argument(
+            "--confirm-leavers",
+            type=int,
+            metavar="N",
+            help=(
+                f"With --complete-feed: go ahead although more than {LEAVERS_WITHOUT_CONFIRMATION} "
+                "people, or more than a tenth of current staff, would be recorded as leavers, "
+                "provided N is exactly that number."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
+        if options["confirm_leavers"] is not None and not options["complete_feed"]:
+            raise CommandError("--confirm-leavers goes with --complete-feed.")
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -32,7 +49,18 @@ class Command(BaseCommand):
                 filename=path.name,
                 actor=None,
                 complete_feed=options["complete_feed"],
+                confirm_leavers=options["confirm_leavers"],
             )
+        except LeaversNeedConfirmation as pending:
+            self.stderr.write(f"{path.name}: {pending.problems[0].message}")
+            for name in pending.names:
+                self.stderr.write(f"  {name}")
+            if pending.more:
+                self.stderr.write(f"  and {pending.more:,} more")
+            raise CommandError(
+                "Nothing was imported. If the file really lists everyone, run the command again "
+                f"with --confirm-leavers {pending.leavers}."
+            ) from None
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 where = f"line {problem.line}" if problem.line else "file"
