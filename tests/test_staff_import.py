@@ -660,7 +660,7 @@ def test_upload_asks_before_recording_many_leavers_and_imports_once_confirmed(
 
     page = asked.content.decode()
     assert "25 people will be recorded as leavers" in page
-    assert "of 30 people in the portal are not in it" in page
+    assert "25 of the 30 people in the portal are not in it" in page
     assert "<li>Person 06 (E6)</li>" in page
     assert "and 5 more." in page
     assert "Import and record 25 leavers" in page
