@@ -29,9 +29,7 @@ def broker_down() -> Iterator[None]:
 
 def _forget_connections() -> None:
     """Celery keeps its connection and producer pools once made; make them again from conf."""
-    pool = vars(celery_app).get("_pool")
-    if pool is not None:
-        pool.force_close_all()
-    # As Celery does in a forked worker child: both pools are made again on next use.
+    # As Celery does in a forked worker child: both pools are made again on next use. (Not
+    # closed: kombu's global producer pools may still hand out the old one's connections.)
     vars(celery_app)["_pool"] = None
     vars(celery_app.amqp)["_producer_pool"] = None

@@ -10,7 +10,7 @@ from django.core import mail
 
 from governance.celery import app as celery_app
 from governance.models import Notification, User
-from governance.services.notifications import enqueue_delivery, notify
+from governance.services.notifications import notify
 
 
 def test_every_scheduled_job_is_a_registered_task() -> None:
@@ -25,11 +25,12 @@ def test_a_real_worker_delivers_through_the_configured_broker(
     line_manager: User, settings: Any
 ) -> None:
     """Runs against Redis in CI and the file transport on a laptop: no eager shortcut."""
-    notify(recipients=[line_manager], key="worker:1", subject="Real worker", body="Hello")
     celery_app.conf.task_always_eager = False
     try:
+        # Committed at once (no test transaction): the task goes to the broker, not inline.
+        notify(recipients=[line_manager], key="worker:1", subject="Real worker", body="Hello")
+        assert Notification.objects.get().sent_at is None
         with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=10):
-            enqueue_delivery()
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 if Notification.objects.filter(sent_at__isnull=False).exists():
