@@ -196,6 +196,7 @@ def test_mail_failing_for_three_days_is_given_up_with_an_error_and_stays_in_the_
     assert mail.outbox == []
     page = client_for(line_manager).get("/notifications/").content.decode()
     assert "A request needs your decision" in page
+    assert "Could not be sent: the portal stopped trying 5 November 2026" in page
 
 
 @pytest.mark.django_db
