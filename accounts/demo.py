@@ -324,6 +324,41 @@ def _requests() -> None:
         ),
     )
     _decide(_decide(at_comms))
+    # Waiting for the Head of Service, after the line manager approved.
+    _decide(
+        request_submit(
+            actor=riya,
+            request=_draft(
+                riya,
+                [tom],
+                platform=Platform.LINKEDIN,
+                proposed_name="Leisure Careers",
+                proposed_handle="DemoLeisureCareers",
+            ),
+        )
+    )
+    # Returned by the line manager, corrected and sent again: the chain starts afresh.
+    resent = _decide(
+        request_submit(
+            actor=tom,
+            request=_draft(
+                tom,
+                [riya],
+                platform=Platform.YOUTUBE,
+                proposed_name="Swim School",
+                proposed_handle="DemoSwimSchool",
+                update_frequency="",
+            ),
+        ),
+        "return",
+        "Say how often it will be updated.",
+    )
+    resent = request_save_draft(
+        actor=tom,
+        request=resent,
+        values={"update_frequency": "Two videos a month; comments checked every weekday."},
+    )
+    request_submit(actor=tom, request=resent)
     # Returned for changes by the Head of Service.
     returned = request_submit(
         actor=riya,

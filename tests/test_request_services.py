@@ -502,6 +502,10 @@ def test_every_change_is_in_the_history(
         ("request.step_approved", "comms@council.example"),
         ("request.approved", "comms@council.example"),
     ]
+    for step in request.steps.all():
+        kinds = list(step.history.order_by("history_date").values_list("history_type", "status"))
+        assert kinds[0] == ("+", StepStatus.WAITING), step
+        assert kinds[-1] == ("~", StepStatus.APPROVED), step
 
 
 @pytest.mark.django_db

@@ -221,10 +221,13 @@ def request_submit(
         request.status = RequestStatus.SUBMITTED
         request.submitted_at = now
         request.save(update_fields=["round", "status", "submitted_at"])
-        steps = ApprovalStep.objects.bulk_create(
-            ApprovalStep(request=request, round=request.round, position=position, kind=kind)
+        # One by one, not bulk_create, so that simple-history records each step's creation.
+        steps = [
+            ApprovalStep.objects.create(
+                request=request, round=request.round, position=position, kind=kind
+            )
             for position, kind in enumerate(chain, start=1)
-        )
+        ]
         first = steps[0]
         event = event_record(
             actor=actor,
