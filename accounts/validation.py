@@ -221,6 +221,18 @@ def chain_problems(request: AccountRequest, chain: list[StepKind]) -> list[Probl
             )
         elif kind == StepKind.HEAD_OF_SERVICE:
             area = request.service_area.name if request.service_area else "The service area"
+            head = request.service_area.head if request.service_area else None
+            if head is not None and head.pk == request.requester_id:
+                # The requester is the Head of Service: their own line manager decides.
+                problems.append(
+                    Problem(
+                        "__all__",
+                        "You are the Head of Service for this area, so your own line manager "
+                        "approves the request instead, but your staff record has no line "
+                        "manager. Ask HR to correct your record.",
+                    )
+                )
+                continue
             problems.append(
                 Problem(
                     "service_area",

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Account, AccountStatus, ReviewOutcome
 from accounts.services.register import (
@@ -514,7 +515,7 @@ def test_communications_can_keep_open_an_account_a_review_would_close(
     review_record(
         actor=requester,
         account=account,
-        reviewed_on=datetime.date.today(),
+        reviewed_on=timezone.localdate(),
         found_inappropriate=False,
         content_removed=False,
         reported_to_platform=False,

@@ -566,3 +566,41 @@ def test_the_list_shows_the_requests_i_made_am_named_in_or_decided(
 
     assert listed(head_of_service)[:2] == (True, False)
     assert "Riya Patel" in listed(colleague)[2]
+
+
+@pytest.mark.django_db
+def test_someone_who_is_not_an_approver_never_sees_the_decision_form(
+    requester: User, colleague: User, head_of_service: User, communications: User, client_for: Any
+) -> None:
+    request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    step = current_step(request)
+    assert step is not None
+    backup = client_for(colleague)
+
+    response = backup.post(f"/requests/{request.pk}/decide/", {"step": step.pk}, follow=True)
+
+    page = page_of(response)
+    assert "This request is not waiting for your decision." in page
+    assert "Select your decision" not in page
+    step.refresh_from_db()
+    assert step.status == StepStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_a_step_not_reached_yet_is_described_as_such(
+    requester: User, colleague: User, head_of_service: User, communications: User
+) -> None:
+    from accounts.services.requests import step_decide
+    from governance.errors import DomainError
+
+    request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
+    later = request.steps.get(kind="communications")
+
+    with pytest.raises(DomainError, match="has not been reached yet"):
+        step_decide(
+            actor=communications,
+            request=request,
+            step_id=later.pk,
+            decision="approve",
+            branding_confirmed=True,
+        )

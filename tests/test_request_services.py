@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from accounts.models import (
     Account,
@@ -189,7 +190,11 @@ def test_a_head_of_service_without_a_line_manager_is_told_before_sending(
     with pytest.raises(IncompleteRequest) as caught:
         request_submit(actor=head_of_service, request=request)
 
-    assert "nobody can approve the request for it" in caught.value.problems[0].message
+    assert caught.value.problems[0].message == (
+        "You are the Head of Service for this area, so your own line manager approves the "
+        "request instead, but your staff record has no line manager. Ask HR to correct your "
+        "record."
+    )
 
 
 @pytest.mark.django_db
@@ -579,7 +584,7 @@ def test_a_backup_officer_who_has_left_is_caught_at_sending_and_never_made_moder
 
     leaving = make_person("leaving@council.example", "Lee Leaving")
     draft = complete_draft(requester, [colleague, leaving])
-    leaving.leaving_date = datetime.date.today() - datetime.timedelta(days=1)
+    leaving.leaving_date = timezone.localdate() - datetime.timedelta(days=1)
     leaving.save()
 
     with pytest.raises(IncompleteRequest) as caught:
@@ -591,7 +596,7 @@ def test_a_backup_officer_who_has_left_is_caught_at_sending_and_never_made_moder
     stayer = make_person("stayer@council.example", "Sam Stayer")
     draft = complete_draft(requester, [colleague, stayer])
     request = decide_current(request_submit(actor=requester, request=draft))
-    stayer.leaving_date = datetime.date.today() - datetime.timedelta(days=1)
+    stayer.leaving_date = timezone.localdate() - datetime.timedelta(days=1)
     stayer.save()
     decide_current(request)
 

@@ -361,6 +361,8 @@ def step_decide(
                 f"({step.get_status_display().lower()}). Nothing was changed."
             )
         _check(decision, request)
+        if step.status == StepStatus.WAITING:
+            raise DomainError("This step has not been reached yet: an earlier step comes first.")
         if step.status != StepStatus.PENDING:
             raise DomainError("This step is no longer waiting for a decision.")
         if not any(person.pk == actor.pk for person in step_approvers(request, step.kind)):

@@ -25,6 +25,7 @@ from accounts.rules import (
 )
 from accounts.selectors import current_step, requests_for_list, steps_waiting_for
 from accounts.services.requests import (
+    REFUSALS,
     IncompleteRequest,
     request_create_draft,
     request_save_draft,
@@ -152,7 +153,7 @@ def _render_edit(
 def request_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
     if not can_edit_request(request.user, draft):
-        messages.error(request, "This request has already been submitted.")
+        messages.error(request, REFUSALS[RequestStatus(draft.status)])
         return redirect("request_detail", pk=draft.pk)
     profile = profile_get()
     problems = request_problems(draft, profile) + chain_problems(draft, profile.approval_chain)
@@ -215,7 +216,15 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = access_request(request.user, pk)
     step = current_step(item)
-    if request.method == "GET" and (step is None or not can_decide(request.user, step)):
+    may_act = step is not None and can_decide(request.user, step)
+    if request.method == "POST" and not may_act:
+        # Someone who approves a step of this round hears from the service exactly what
+        # happened (another approver was quicker); nobody else is shown a form to use.
+        may_act = any(
+            any(person.pk == request.user.pk for person in step_approvers(item, kind))
+            for kind in item.steps.filter(round=item.round).values_list("kind", flat=True)
+        )
+    if not may_act:
         messages.info(request, "This request is not waiting for your decision.")
         return redirect("request_detail", pk=item.pk)
     asks_branding = step is not None and step.kind == StepKind.COMMUNICATIONS
