@@ -54,20 +54,28 @@ def can_decide(user: Any, step: ApprovalStep) -> bool:
     return any(person.pk == user.pk for person in step_approvers(step.request, step.kind))
 
 
+def approves_this_round(user: Any, request: AccountRequest) -> bool:
+    """Whether this person may decide any step of the request's current round."""
+    return any(
+        any(person.pk == user.pk for person in step_approvers(request, kind))
+        for kind in request.steps.filter(round=request.round).values_list("kind", flat=True)
+    )
+
+
+def is_approver(user: Any, request: AccountRequest) -> bool:
+    """Anyone who holds a step of this round or decided a step of any round."""
+    return request.steps.filter(decided_by=user).exists() or approves_this_round(user, request)
+
+
 def is_involved(user: Any, request: AccountRequest) -> bool:
-    """The requester, the named backup officers and anyone who holds or held a step."""
+    """The requester, the named backup officers and the approvers."""
     if request.requester_id == user.pk:
         return True
     if request.status == RequestStatus.DRAFT:
         return False
     if request.backup_officers.filter(pk=user.pk).exists():
         return True
-    if request.steps.filter(decided_by=user).exists():
-        return True
-    return any(
-        any(person.pk == user.pk for person in step_approvers(request, step.kind))
-        for step in request.steps.filter(round=request.round)
-    )
+    return is_approver(user, request)
 
 
 def can_view_request(user: Any, request: AccountRequest) -> bool:
@@ -89,14 +97,9 @@ def can_see_evidence(user: Any, request: AccountRequest) -> bool:
     """
     if not can_view_request(user, request):
         return False
-    if request.requester_id == user.pk or roles.is_communications(user) or roles.is_auditor(user):
+    if request.requester_id == user.pk or can_see_all_requests(user):
         return True
-    if request.steps.filter(decided_by=user).exists():
-        return True
-    return any(
-        any(person.pk == user.pk for person in step_approvers(request, step.kind))
-        for step in request.steps.filter(round=request.round)
-    )
+    return is_approver(user, request)
 
 
 def can_edit_request(user: Any, request: AccountRequest) -> bool:

@@ -15,6 +15,7 @@ from accounts.forms.requests import DecisionForm, RequestForm, WithdrawForm
 from accounts.models import Account, AccountRequest, ApprovalStep, RequestStatus
 from accounts.register_queries import can_see_account
 from accounts.rules import (
+    approves_this_round,
     can_decide,
     can_edit_request,
     can_see_all_requests,
@@ -220,10 +221,7 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not may_act:
         # Someone who approves a step of this round hears from the service exactly what
         # happened (another approver was quicker); nobody else is shown a form to use.
-        may_act = any(
-            any(person.pk == request.user.pk for person in step_approvers(item, kind))
-            for kind in item.steps.filter(round=item.round).values_list("kind", flat=True)
-        )
+        may_act = approves_this_round(request.user, item)
     if not may_act:
         messages.info(request, "This request is not waiting for your decision.")
         return redirect("request_detail", pk=item.pk)
