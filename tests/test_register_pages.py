@@ -274,6 +274,22 @@ def read_csv(response: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body[1:], newline="")))
 
 
+def edit_form(account: Account, **changes: str) -> dict[str, str]:
+    """The account's edit form as Communications would send it, with these answers changed."""
+    return {
+        "name": account.name,
+        "handle": account.handle,
+        "url": account.url,
+        "service_area": str(account.service_area_id),
+        "credentials_location": "Keeper",
+        "recovery_email": "social@council.example",
+        "two_factor_method": "authenticator_app",
+        "review_cadence_months": "3",
+        "reason": "Tidying up",
+        **changes,
+    }
+
+
 def read_xlsx(response: Any) -> list[list[Any]]:
     data = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(data), read_only=True)["Register"]
@@ -482,18 +498,7 @@ def test_bad_edits_get_a_clear_message_and_change_nothing(
     overdue = register["overdue"]
     overdue.platform = Platform.X
     overdue.save()
-    form = {
-        "name": account.name,
-        "handle": account.handle,
-        "url": account.url,
-        "service_area": str(account.service_area_id),
-        "credentials_location": "Keeper",
-        "recovery_email": "social@council.example",
-        "two_factor_method": "authenticator_app",
-        "review_cadence_months": "3",
-        "reason": "Tidying up",
-    }
-    form[field] = value
+    form = edit_form(account, **{field: value})
     events = Event.objects.count()
 
     response = client_for(communications).post(f"/register/{account.pk}/edit/", form)
@@ -511,20 +516,15 @@ def test_communications_edits_and_the_timeline_says_what_changed(
 ) -> None:
     account = register["healthy"]
     client = client_for(communications)
-    form = {
-        "name": "Healthy Living",
-        "handle": account.handle,
-        "url": account.url,
-        "service_area": str(account.service_area_id),
-        "credentials_location": account.credentials_location,
-        "recovery_email": "social@council.example",
-        "two_factor_method": "authenticator_app",
-        "second_factor_holder_email": "comms@council.example",
-        "review_cadence_months": "3",
-        "reason": "Matches the new campaign",
-        "responsible_officer_email": "",
-        "licence": "",
-    }
+    form = edit_form(
+        account,
+        name="Healthy Living",
+        credentials_location=account.credentials_location,
+        second_factor_holder_email="comms@council.example",
+        reason="Matches the new campaign",
+        responsible_officer_email="",
+        licence="",
+    )
 
     response = client.post(f"/register/{account.pk}/edit/", form, follow=True)
 
@@ -857,17 +857,7 @@ def test_review_cadence_must_be_sensible(
     register: dict[str, Account], communications: User, client_for: Any, months: str, message: str
 ) -> None:
     account = register["healthy"]
-    form = {
-        "name": account.name,
-        "handle": account.handle,
-        "url": account.url,
-        "service_area": str(account.service_area_id),
-        "credentials_location": "Keeper",
-        "recovery_email": "social@council.example",
-        "two_factor_method": "authenticator_app",
-        "review_cadence_months": months,
-        "reason": "x",
-    }
+    form = edit_form(account, review_cadence_months=months, reason="x")
 
     response = client_for(communications).post(f"/register/{account.pk}/edit/", form)
 
@@ -945,19 +935,14 @@ def test_a_password_change_or_recovery_test_cannot_be_in_the_future(
 
     account = register["healthy"]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    form = {
-        "name": account.name,
-        "handle": account.handle,
-        "service_area": str(account.service_area_id),
-        "credentials_location": "Keeper",
-        "recovery_email": "social@council.example",
-        "two_factor_method": "authenticator_app",
-        "review_cadence_months": "3",
-        "reason": "Tidying up",
-        f"{field}_0": str(tomorrow.day),
-        f"{field}_1": str(tomorrow.month),
-        f"{field}_2": str(tomorrow.year),
-    }
+    form = edit_form(
+        account,
+        **{
+            f"{field}_0": str(tomorrow.day),
+            f"{field}_1": str(tomorrow.month),
+            f"{field}_2": str(tomorrow.year),
+        },
+    )
 
     response = client_for(communications).post(f"/register/{account.pk}/edit/", form)
 
