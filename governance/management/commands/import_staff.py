@@ -14,7 +14,8 @@ from governance.services.staff_import import (
 class Command(BaseCommand):
     help = (
         "Import service areas and staff from the HR system's CSV export. Nothing is imported "
-        "unless every row is right; see docs/staff-import.md for the columns."
+        "unless every row is right, nor when it would leave no administrator, or nobody in "
+        "Communications or HR, able to sign in; see docs/staff-import.md for the columns."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
