@@ -1,14 +1,23 @@
 """Fetch objects for a person, or answer 404: nobody learns that a record they may not see
-exists."""
+exists. Each helper asks the predicates in accounts/rules.py."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, AccountRequest, AccountStatus
-from accounts.rules import can_view_request
-from governance import roles
+from accounts.rules import (
+    can_edit_register,
+    can_read_whole_register,
+    can_regularise,
+    can_see_account,
+    can_view_request,
+    has_register,
+)
+from accounts.transitions import ACCOUNT, REVIEW
 from governance.models import User
 
 
@@ -32,6 +41,38 @@ def access_own_request(user: User, pk: int) -> AccountRequest:
     return request
 
 
+def access_account(user: Any, pk: int) -> Account:
+    account = get_object_or_404(
+        Account.objects.select_related(
+            "service_area",
+            "responsible_officer",
+            "branding_approved_by",
+            "second_factor_holder",
+            "request",
+        ),
+        pk=pk,
+    )
+    if not can_see_account(user, account):
+        raise Http404
+    return account
+
+
+def access_account_to_edit(user: Any, pk: int) -> Account:
+    """Communications' forms for the record and its status."""
+    account = access_account(user, pk)
+    if not can_edit_register(user):
+        raise Http404
+    return account
+
+
+def access_account_to_review(user: Any, pk: int) -> Account:
+    """The review form, for the account's moderators."""
+    account = access_account(user, pk)
+    if not ACCOUNT[REVIEW].who(user, account):
+        raise Http404
+    return account
+
+
 def access_unapproved_account(user: User, pk: str | int) -> Account:
     """An account found outside the process, for its responsible officer or Communications to
     bring through a request (REG-4)."""
@@ -40,6 +81,18 @@ def access_unapproved_account(user: User, pk: str | int) -> Account:
     except (TypeError, ValueError):
         raise Http404 from None
     account = get_object_or_404(Account, pk=key, status=AccountStatus.UNAPPROVED)
-    if account.responsible_officer_id != user.pk and not roles.is_communications(user):
+    if not can_regularise(user, account):
         raise Http404
     return account
+
+
+def access_register(user: Any) -> None:
+    """The register section exists only for those with something in it."""
+    if not has_register(user):
+        raise Http404
+
+
+def access_register_as_of(user: Any) -> None:
+    """The register on a past date is for those who read the whole register (REG-3)."""
+    if not can_read_whole_register(user):
+        raise Http404

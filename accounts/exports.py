@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import tempfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,10 +14,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import AccountStatus, TwoFactorMethod, platform_label
-from accounts.register_queries import OPEN_ASSIGNMENT, assignments_as_of, end_of_day
+from accounts.moderators import moderators
+from accounts.register_queries import end_of_day
 from governance.formatting import date_and_time
-from governance.models import User
-from moderation.models import AssignmentState, ModeratorAssignment
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,46 +86,19 @@ COLUMNS: list[Column] = [
 ]
 HEADERS = [header for header, _ in COLUMNS]
 
-STATE_WORDS = {
-    AssignmentState.ACTIVE: "active",
-    AssignmentState.AWAITING_DECLARATION: "awaiting declaration",
-    AssignmentState.SUSPENDED: "suspended",
-}
-
 
 def moderators_by_account(rows: QuerySet[Any], as_of: datetime.date | None) -> dict[int, str]:
     """'Riya Patel (active); Tom Fletcher (awaiting declaration)' for each exported account."""
-    exported = rows.order_by().values("id")
-    if as_of is None:
-        assignments: Iterable[Any] = ModeratorAssignment.objects.filter(
-            state__in=OPEN_ASSIGNMENT, account_id__in=exported
-        ).values("account_id", "person_id", "state")
-    else:
-        assignments = (
-            assignments_as_of(end_of_day(as_of))
-            .filter(state__in=OPEN_ASSIGNMENT, account_id__in=exported)
-            .values("account_id", "person_id", "state")
-        )
-    found = list(assignments)
-    names = dict(
-        User.objects.filter(pk__in={row["person_id"] for row in found}).values_list(
-            "pk", "full_name"
-        )
-    )
-    grouped: dict[int, list[str]] = defaultdict(list)
-    for row in sorted(found, key=lambda row: names.get(row["person_id"], "")):
-        grouped[row["account_id"]].append(
-            f"{names.get(row['person_id'], '?')} ({STATE_WORDS[row['state']]})"
-        )
-    return {account: "; ".join(people) for account, people in grouped.items()}
+    moment = end_of_day(as_of) if as_of is not None else None
+    return moderators().names_by_account(rows.order_by().values("id"), moment)
 
 
 def table(rows: QuerySet[Any], as_of: datetime.date | None) -> Iterator[list[Any]]:
-    moderators = moderators_by_account(rows, as_of)
+    names = moderators_by_account(rows, as_of)
     yield HEADERS
     related = ("second_factor_holder", "branding_approved_by", "request")
     for row in rows.select_related(*related).iterator(chunk_size=500):
-        yield [safe_cell(getter(row, moderators)) for _, getter in COLUMNS]
+        yield [safe_cell(getter(row, names)) for _, getter in COLUMNS]
 
 
 class _Echo:

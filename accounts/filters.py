@@ -83,6 +83,9 @@ class RegisterFilter(django_filters.FilterSet):
             form.fields[name].error_messages["invalid_choice"] = message
         helper = FormHelper()
         helper.form_tag = False
+        # A GET form: crispy would add a CSRF token, which then sits in the address, the
+        # browser's history and the export links built from the query.
+        helper.form_method = "get"
         helper.layout = Layout(
             Field.text("q"),
             Field.select("platform"),

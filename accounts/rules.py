@@ -1,21 +1,47 @@
-"""Who may see and decide what about account requests: named predicates for views and templates.
+"""Who may see and do what with account requests and the register: every predicate of this app.
+
+Views, templates (through the views), services and the transition tables (accounts/transitions.py)
+ask these; nothing else in the app decides who may do something. Each says which clause it serves.
 
 The approver of each step follows from the organisation data at the moment it is asked:
 - line manager: the requester's line manager;
 - Head of Service: the Head of Service of the account's service area, or, when the requester is
   that Head of Service, the requester's own line manager (nobody approves their own request);
-- Communications: any member of Communications other than the requester.
+- Communications: any member of Communications.
+Nobody named in a request (the requester or a backup officer) decides any step of it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from accounts.models import AccountRequest, ApprovalStep, RequestStatus, StepStatus
+from accounts.models import (
+    Account,
+    AccountRequest,
+    AccountStatus,
+    ApprovalStep,
+    RequestStatus,
+)
+from accounts.moderators import moderators
 from governance import roles
 from governance.models import StepKind, User
+
+# ---------------------------------------------------------------------------------------------
+# Roles across the register and requests
+
+
+def can_read_whole_register(user: Any) -> bool:
+    """Communications keeps the register (MSM 5.3, MDM 8.5, REG-1) and auditors read all of it
+    (AUD-1): they see every account and every sent request."""
+    return roles.is_communications(user) or roles.is_auditor(user)
+
+
+def can_edit_register(user: Any) -> bool:
+    """Only Communications changes the register (MSM 5.3: 'Communications will hold a
+    register'; REG-1)."""
+    return roles.is_communications(user)
 
 
 def communications_team() -> QuerySet[User]:
@@ -24,8 +50,26 @@ def communications_team() -> QuerySet[User]:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Account requests (REQ-1 to REQ-6)
+
+
+def is_requester(user: Any, request: AccountRequest) -> bool:
+    """The person who made the request edits, sends and withdraws it (REQ-1)."""
+    return getattr(user, "is_authenticated", False) and request.requester_id == user.pk
+
+
+def named_in(user: Any, request: AccountRequest) -> bool:
+    """The requester and the backup officers named in the request (TW: cover for sickness and
+    leave)."""
+    if request.requester_id == user.pk:
+        return True
+    return request.pk is not None and request.backup_officers.filter(pk=user.pk).exists()
+
+
 def step_approvers(request: AccountRequest, kind: str) -> list[User]:
-    """Everyone who may decide this kind of step on this request, never the requester."""
+    """Everyone who may decide this kind of step on this request (REQ-3: Head of Service and
+    Communications approve; MSM 5.2, TW). Nobody named in the request is among them."""
     requester = request.requester
     if kind == StepKind.LINE_MANAGER:
         people = [requester.line_manager] if requester.line_manager else []
@@ -36,20 +80,41 @@ def step_approvers(request: AccountRequest, kind: str) -> list[User]:
         people = [head] if head else []
     else:
         people = list(communications_team())
+    named = {requester.pk}
+    if request.pk is not None:
+        named |= set(request.backup_officers.values_list("pk", flat=True))
     return [
         person
         for person in people
         if person is not None
-        and person.pk != requester.pk
+        and person.pk not in named
         and person.is_active
         and not person.has_left
     ]
 
 
+def steps_awaiting(user: User) -> Q:
+    """The same rule as ``step_approvers``, as a query over approval steps: the steps of any
+    request that this person approves (tests/test_rules.py checks the two agree)."""
+    as_line_manager = Q(kind=StepKind.LINE_MANAGER, request__requester__line_manager=user)
+    as_head = Q(kind=StepKind.HEAD_OF_SERVICE) & (
+        (Q(request__service_area__head=user) & ~Q(request__requester=user))
+        | (
+            Q(request__service_area__head=F("request__requester"))
+            & Q(request__requester__line_manager=user)
+        )
+    )
+    mine = as_line_manager | as_head
+    if roles.is_communications(user):
+        mine |= Q(kind=StepKind.COMMUNICATIONS)
+    named = AccountRequest.objects.filter(backup_officers=user).values("pk")
+    return mine & ~Q(request__requester=user) & ~Q(request__in=named)
+
+
 def can_decide(user: Any, step: ApprovalStep) -> bool:
-    if not user.is_authenticated or step.status != StepStatus.PENDING:
-        return False
-    if step.request.status != RequestStatus.SUBMITTED:
+    """The approver of this step decides it (REQ-3, REQ-6): the transition table's rule for
+    approving, returning and rejecting."""
+    if not getattr(user, "is_authenticated", False):
         return False
     return any(person.pk == user.pk for person in step_approvers(step.request, step.kind))
 
@@ -79,36 +144,86 @@ def is_involved(user: Any, request: AccountRequest) -> bool:
 
 
 def can_view_request(user: Any, request: AccountRequest) -> bool:
-    if not user.is_authenticated:
+    """A draft is the requester's alone; a sent request is seen by those involved in it, and by
+    Communications and auditors (REQ-6: the decision record)."""
+    if not getattr(user, "is_authenticated", False):
         return False
     if request.requester_id == user.pk:
         return True
     if request.status == RequestStatus.DRAFT:
-        return False  # a draft is nobody else's business
-    if roles.is_communications(user) or roles.is_auditor(user):
+        return False
+    if can_read_whole_register(user):
         return True
     return is_involved(user, request)
 
 
 def can_see_evidence(user: Any, request: AccountRequest) -> bool:
-    """The training certificate is personal: requester, approvers, Communications and auditors.
-
-    Backup officers see the request but not the requester's certificate.
-    """
+    """The training certificate is personal (Derby: data protection e-learning, REQ-2):
+    requester, approvers, Communications and auditors. Backup officers see the request but not
+    the requester's certificate."""
     if not can_view_request(user, request):
         return False
-    if request.requester_id == user.pk or can_see_all_requests(user):
+    if request.requester_id == user.pk or can_read_whole_register(user):
         return True
     return is_approver(user, request)
 
 
-def can_edit_request(user: Any, request: AccountRequest) -> bool:
-    return request.requester_id == user.pk and request.is_editable
+# ---------------------------------------------------------------------------------------------
+# The register (REG-1 to REG-5)
 
 
-def can_withdraw_request(user: Any, request: AccountRequest) -> bool:
-    return request.requester_id == user.pk and request.is_open
+def moderates(user: Any, account: Account) -> bool:
+    """An active moderator, or one awaiting the declaration that will make them active (MOD-1;
+    a suspended moderator sees nothing of the account, DEC-3)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return moderators().moderated_account_ids(user).filter(account_id=account.pk).exists()
 
 
-def can_see_all_requests(user: Any) -> bool:
-    return roles.is_communications(user) or roles.is_auditor(user)
+def can_see_account(user: Any, account: Account) -> bool:
+    """Communications and auditors see every record; a responsible officer and the account's
+    moderators see their own (REG-1: custody details are need-to-know)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_read_whole_register(user):
+        return True
+    return account.responsible_officer_id == user.pk or moderates(user, account)
+
+
+def can_review(user: Any, account: Account) -> bool:
+    """The account's moderators review it (REG-5; MSM 5.12, MDM 8.9)."""
+    return moderates(user, account)
+
+
+def can_regularise(user: Any, account: Account) -> bool:
+    """An account found outside the process is brought through a request by its responsible
+    officer or by Communications (REG-4)."""
+    if account.status != AccountStatus.UNAPPROVED:
+        return False
+    return account.responsible_officer_id == user.pk or can_edit_register(user)
+
+
+def visible_account_ids(user: Any, ids: list[int]) -> list[int]:
+    """Which of these accounts this person may open, in one query (``can_see_account``)."""
+    if can_read_whole_register(user):
+        return ids
+    return list(
+        Account.objects.filter(pk__in=ids)
+        .filter(
+            Q(responsible_officer=user)
+            | Q(pk__in=moderators().moderated_account_ids(user).values("account_id"))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def has_register(user: Any) -> bool:
+    """Whether the register section exists for this person at all."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_read_whole_register(user):
+        return True
+    return (
+        Account.objects.filter(responsible_officer=user).exists()
+        or moderators().moderated_account_ids(user).exists()
+    )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from accounts.services.requests import requests_remind_waiting
+from accounts.services.decisions import requests_remind_waiting
 from accounts.services.reviews import reviews_remind
 
 

@@ -16,20 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from accounts.models import Account, AccountRequest
+from accounts.moderators import moderators
 from accounts.services.register import FIELD_LABELS, describe
 from governance.history import EVENT_MARK
 from governance.models import Event, ServiceArea, User
-from moderation.models import ModeratorAssignment
 
 IGNORED_FIELDS = {"id", "updated_at", "created_at"}
-ASSIGNMENT_LABELS = {
-    "state": "state",
-    "starts_on": "start date",
-    "ends_on": "end date",
-    "person": "moderator",
-    "reason": "reason",
-    "granted_by": "granted by",
-}
 
 
 @dataclass
@@ -48,26 +40,29 @@ class Entry:
 
 
 def account_timeline(account: Account) -> list[Entry]:
+    """Everything that happened to the account, newest first: its events and those of the
+    requests and moderation records that belong to it (accounts/moderators.py), and changes
+    made outside the portal's forms from their field history."""
     request_ids = [account.request_id] if account.request_id else []
     request_ids += list(account.regularisation_requests.values_list("pk", flat=True))
-    assignment_ids = list(account.assignments.values_list("pk", flat=True))
-    types = ContentType.objects.get_for_models(Account, AccountRequest, ModeratorAssignment)
-    events = Event.objects.filter(
-        Q(subject_type=types[Account], subject_id=account.pk)
-        | Q(subject_type=types[AccountRequest], subject_id__in=request_ids)
-        | Q(subject_type=types[ModeratorAssignment], subject_id__in=assignment_ids)
-    ).select_related("actor")
-    entries = [_from_event(event) for event in events]
+    others = list(moderators().timeline(account))
+    types = ContentType.objects.get_for_models(
+        Account, AccountRequest, *[other.model for other in others]
+    )
+    subjects = Q(subject_type=types[Account], subject_id=account.pk) | Q(
+        subject_type=types[AccountRequest], subject_id__in=request_ids
+    )
+    for other in others:
+        subjects |= Q(subject_type=types[other.model], subject_id__in=other.ids)
+    entries = [
+        _from_event(event) for event in Event.objects.filter(subjects).select_related("actor")
+    ]
 
     account_history = list(account.history.order_by("history_date", "history_id"))
-    assignment_history = list(
-        ModeratorAssignment.history.filter(id__in=assignment_ids).order_by(
-            "history_date", "history_id"
-        )
-    )
-    names = _names(account_history + assignment_history)
+    names = _names(account_history + [row for other in others for row in other.history])
     entries += _from_history(account_history, FIELD_LABELS, "the account", names)
-    entries += _from_history(assignment_history, ASSIGNMENT_LABELS, "a moderator", names)
+    for other in others:
+        entries += _from_history(other.history, other.labels, other.noun, names)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 

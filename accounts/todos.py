@@ -9,21 +9,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import demo
+from accounts import demo  # noqa: F401 - registers the demo council's accounts
 from accounts.models import Account, AccountRequest, AccountStatus, RequestStatus
-from accounts.register_queries import (
+from accounts.moderators import moderators
+from accounts.rules import (
     can_edit_register,
     can_read_whole_register,
     has_register,
     visible_account_ids,
 )
 from accounts.selectors import steps_waiting_for
-from governance import navigation, seeding
+from governance import navigation
 from governance.formatting import long_date
 from governance.models import User
 from governance.services.profile import profile_get
 from governance.todo import Todo, register
-from moderation.models import AssignmentState
 
 SECTION = "Account requests"
 
@@ -74,9 +74,8 @@ def register_todos(user: User) -> Iterator[Todo]:
     to_review = Account.objects.filter(
         status=AccountStatus.ACTIVE,
         next_review_due__lte=soon,
-        assignments__person=user,
-        assignments__state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
-    ).distinct()
+        pk__in=moderators().moderated_account_ids(user).values("account_id"),
+    )
     for account in to_review:
         assert account.next_review_due is not None
         yield Todo(
@@ -92,9 +91,8 @@ def register_todos(user: User) -> Iterator[Todo]:
         Account.objects.filter(
             status=AccountStatus.ACTIVE,
             next_review_due__lt=today,
-            assignments__person__line_manager=user,
-            assignments__state__in=[AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION],
-        ).distinct()
+            pk__in=moderators().line_managed_account_ids(user).values("account_id"),
+        )
     )
     visible = set(visible_account_ids(user, [account.pk for account in team_overdue]))
     for account in team_overdue:
@@ -161,4 +159,3 @@ navigation.register(
     description="Counts of what needs attention across the register, with charts.",
     visible=can_read_whole_register,
 )
-seeding.register(demo.seed_requests)

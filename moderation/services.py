@@ -1,22 +1,24 @@
-"""Changes to moderator assignments (MOD-1). The moderators issue adds the rest."""
+"""Changes to moderator assignments (MOD-1), one function each. The moderators issue adds the
+rest; every move is checked against moderation/transitions.py."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account
-from governance.history import save_with_event
+from governance.changes import record_change
 from governance.models import User
-from governance.services.events import event_record
+from moderation import events
 from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.transitions import ASSIGNMENT, END
 
 
 def assignment_propose(
     *,
-    account: Account,
+    account: Any,
     person: User,
     granted_by: User | None,
     reason: str,
@@ -40,11 +42,10 @@ def assignment_propose(
         starts_on=timezone.localdate(now),
         created_at=now,
     )
-    save_with_event(assignment, action="assignment.proposed", now=now)
-    event_record(
+    record_change(
+        assignment,
         actor=granted_by,
-        action="assignment.proposed",
-        subject=assignment,
+        action=events.ASSIGNMENT_PROPOSED,
         summary=f"{person.full_name} was proposed as a moderator of {account.name}",
         reason=reason,
         data={"account": account.pk},
@@ -53,22 +54,8 @@ def assignment_propose(
     return assignment
 
 
-def assignments_end_for_account(
-    *, account: Account, actor: User, reason: str, now: datetime.datetime
-) -> int:
-    """A closed account has no moderators: every open assignment ends today."""
-    open_assignments = list(
-        ModeratorAssignment.objects.filter(account=account)
-        .exclude(state=AssignmentState.ENDED)
-        .select_related("person", "account")
-    )
-    for assignment in open_assignments:
-        assignment_end(assignment=assignment, actor=actor, reason=reason, now=now)
-    return len(open_assignments)
-
-
 def assignment_record_existing(
-    *, account: Account, person: User, actor: User, now: datetime.datetime | None = None
+    *, account: Any, person: User, actor: User, now: datetime.datetime | None = None
 ) -> ModeratorAssignment:
     """A moderator who already had access before the council had the portal (loading the old
     register): active from the start, their paper declaration standing until the portal asks
@@ -83,11 +70,10 @@ def assignment_record_existing(
         starts_on=timezone.localdate(now),
         created_at=now,
     )
-    save_with_event(assignment, action="assignment.recorded", now=now)
-    event_record(
+    record_change(
+        assignment,
         actor=actor,
-        action="assignment.recorded",
-        subject=assignment,
+        action=events.ASSIGNMENT_RECORDED,
         summary=f"{person.full_name} was recorded as an active moderator of {account.name}",
         now=now,
     )
@@ -95,8 +81,15 @@ def assignment_record_existing(
 
 
 def assignment_end(
-    *, assignment: ModeratorAssignment, actor: User, reason: str, now: datetime.datetime
+    *,
+    assignment: ModeratorAssignment,
+    actor: User | None,
+    reason: str,
+    now: datetime.datetime,
+    follows: str = "",
 ) -> ModeratorAssignment:
+    """Someone stops moderating an account. ``follows`` names the change this one follows from
+    (an account closed): the portal makes it then, whoever made that change."""
     with transaction.atomic():
         assignment = (
             ModeratorAssignment.objects.select_for_update(of=("self",))
@@ -105,18 +98,36 @@ def assignment_end(
         )
         if assignment.state == AssignmentState.ENDED:
             return assignment
+        if follows:
+            ASSIGNMENT.check_state(END, assignment)
+        else:
+            ASSIGNMENT.check(actor, END, assignment)
         assignment.state = AssignmentState.ENDED
         assignment.ends_on = timezone.localdate(now)
-        save_with_event(
-            assignment, action="assignment.ended", update_fields=["state", "ends_on"], now=now
-        )
-        event_record(
+        record_change(
+            assignment,
             actor=actor,
-            action="assignment.ended",
-            subject=assignment,
+            action=events.ASSIGNMENT_ENDED,
             summary=f"{assignment.person.full_name} stopped moderating {assignment.account.name}",
             reason=reason,
             data={"account": assignment.account_id},
+            update_fields=["state", "ends_on"],
             now=now,
         )
         return assignment
+
+
+def assignments_end_for_account(
+    *, account: Any, actor: User, reason: str, now: datetime.datetime
+) -> int:
+    """A closed account has no moderators: every open assignment ends today."""
+    open_assignments = list(
+        ModeratorAssignment.objects.filter(account=account)
+        .exclude(state=AssignmentState.ENDED)
+        .select_related("person", "account")
+    )
+    for assignment in open_assignments:
+        assignment_end(
+            assignment=assignment, actor=actor, reason=reason, now=now, follows="account closed"
+        )
+    return len(open_assignments)

@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import AccountRequest, Platform, RequestStatus
 from accounts.rules import step_approvers
 from accounts.selectors import current_step
+from accounts.services.decisions import step_decide
 from accounts.services.requests import (
     request_create_draft,
     request_save_draft,
     request_submit,
     request_withdraw,
-    step_decide,
 )
 from governance.models import User
 

@@ -12,19 +12,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Account, AccountStatus, ReviewOutcome
+from accounts.events import WRITTEN_BEFORE
 from accounts.services.register import (
-    ACCOUNT_TRANSITIONS,
+    STATUS_EVENTS,
     account_change_status,
     account_record_unapproved,
     account_update,
     add_months,
 )
+from accounts.services.decisions import requests_remind_waiting
 from accounts.services.requests import (
     request_create_draft,
     request_save_draft,
     request_submit,
-    requests_remind_waiting,
 )
+from accounts.transitions import ACCOUNT, STATUS_CHANGES
 from accounts.services.reviews import review_record, reviews_remind
 from governance.errors import DomainError
 from governance.models import Event, Notification, ServiceArea, User
@@ -64,23 +66,23 @@ def account_in(
 
 
 @pytest.mark.parametrize("status", ALL_STATUSES)
-@pytest.mark.parametrize("action", list(ACCOUNT_TRANSITIONS))
+@pytest.mark.parametrize("action", STATUS_CHANGES)
 @pytest.mark.django_db
 def test_every_status_change_follows_the_table(
     action: str, status: str, communications: User, leisure: ServiceArea, requester: User
 ) -> None:
     account = account_in(status, communications, leisure, (requester,))
     events = Event.objects.count()
-    transition = ACCOUNT_TRANSITIONS[action]
+    transition = ACCOUNT[action]
 
     if status in transition.sources:
         changed = account_change_status(
             actor=communications, account=account, action=action, reason="Because"
         )
         assert changed.status == transition.target
-        assert Event.objects.get(action=f"account.{action}", subject_id=account.pk).reason == (
-            "Because"
-        )
+        event = Event.objects.get(action=STATUS_EVENTS[action], subject_id=account.pk)
+        assert event.reason == "Because"
+        assert WRITTEN_BEFORE[f"account.{action}"] == event.action  # past tense, as written now
     else:
         with pytest.raises(DomainError):
             account_change_status(
@@ -149,7 +151,7 @@ def test_closing_and_reopening_an_unapproved_account_leaves_it_unapproved(
 
     assert reopened.status == AccountStatus.UNAPPROVED
     assert reopened.next_review_due is None
-    event = Event.objects.get(action="account.reopen", subject_id=found.pk)
+    event = Event.objects.get(action="account.reopened", subject_id=found.pk)
     assert event.summary == "Chris Evans reopened the account, which is still unapproved"
     assert event.data == {"from": "closed", "to": "unapproved"}
 

@@ -10,7 +10,8 @@ from django.db import connection
 
 from accounts.models import Account, AccountRequest, RequestStatus, StepStatus
 from accounts.selectors import current_step
-from accounts.services.requests import request_submit, step_decide
+from accounts.services.decisions import step_decide
+from accounts.services.requests import request_submit
 from governance.errors import DomainError
 from governance.models import Event, User
 from tests.conftest import make_person

@@ -590,7 +590,7 @@ def test_someone_who_is_not_an_approver_never_sees_the_decision_form(
 def test_a_step_not_reached_yet_is_described_as_such(
     requester: User, colleague: User, head_of_service: User, communications: User
 ) -> None:
-    from accounts.services.requests import step_decide
+    from accounts.services.decisions import step_decide
     from governance.errors import DomainError
 
     request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))

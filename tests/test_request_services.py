@@ -20,16 +20,14 @@ from accounts.models import (
 )
 from accounts.rules import step_approvers
 from accounts.selectors import current_step, steps_waiting_for
+from accounts.services.decisions import requests_remind_waiting, step_decide
 from accounts.services.requests import (
-    TRANSITIONS,
-    Action,
     IncompleteRequest,
     request_save_draft,
     request_submit,
     request_withdraw,
-    requests_remind_waiting,
-    step_decide,
 )
+from accounts.transitions import APPROVE, REJECT, REQUEST, RETURN, SAVE, SUBMIT, WITHDRAW
 from governance.errors import DomainError
 from governance.models import Event, Notification, Preset, StepKind, User
 from governance.services.profile import profile_apply_preset
@@ -45,11 +43,11 @@ def derby(administrator: User) -> None:
 
 
 def attempt(action: str, request: AccountRequest, requester: User) -> AccountRequest:
-    if action == Action.SAVE:
+    if action == SAVE:
         return request_save_draft(actor=requester, request=request, values={"aims": "New aims"})
-    if action == Action.SUBMIT:
+    if action == SUBMIT:
         return request_submit(actor=requester, request=request)
-    if action == Action.WITHDRAW:
+    if action == WITHDRAW:
         return request_withdraw(actor=requester, request=request)
     step = current_step(request) or request.steps.order_by("-pk").first()
     approver = (
@@ -65,8 +63,18 @@ def attempt(action: str, request: AccountRequest, requester: User) -> AccountReq
     )
 
 
+# Each move on a request: the statuses it starts from and the status it leads to. The requester's
+# moves come from the request's table; a decision needs a pending step, so a submitted request.
+MOVES = {
+    **{move: (REQUEST[move].sources, REQUEST[move].target) for move in (SAVE, SUBMIT, WITHDRAW)},
+    APPROVE: (frozenset({RequestStatus.SUBMITTED}), None),
+    RETURN: (frozenset({RequestStatus.SUBMITTED}), RequestStatus.RETURNED),
+    REJECT: (frozenset({RequestStatus.SUBMITTED}), RequestStatus.REJECTED),
+}
+
+
 @pytest.mark.parametrize("status", ALL_STATUSES)
-@pytest.mark.parametrize("action", list(TRANSITIONS))
+@pytest.mark.parametrize("action", list(MOVES))
 @pytest.mark.django_db
 def test_every_move_from_every_status_follows_the_table(
     action: str,
@@ -78,11 +86,10 @@ def test_every_move_from_every_status_follows_the_table(
 ) -> None:
     request = request_in(status, requester, [colleague])
     events_before = Event.objects.count()
-    allowed = status in TRANSITIONS[action].sources
+    sources, expected = MOVES[action]
 
-    if allowed:
+    if status in sources:
         result = attempt(action, request, requester)
-        expected = TRANSITIONS[action].target
         if expected is not None:
             assert result.status == expected
     else:

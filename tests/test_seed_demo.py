@@ -45,7 +45,8 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     assert Authenticator.objects.filter(type="totp").count() == 3
     assert AccountRequest.objects.values("status").distinct().count() == len(RequestStatus)
     assert Account.objects.filter(status=AccountStatus.UNAPPROVED).count() == 1
-    assert "Demo requests and register: already there." in second.getvalue()
+    assert "Demo register: already there." in second.getvalue()
+    assert "Demo requests and history: already there." in second.getvalue()
 
 
 def audit_trail_counts() -> dict[str, int]:

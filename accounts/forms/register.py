@@ -15,14 +15,13 @@ from django.utils import timezone
 from accounts.forms.limits import LimitedText
 from accounts.models import (
     Account,
-    AccountStatus,
     Platform,
     ReviewOutcome,
     TwoFactorMethod,
 )
-from accounts.services.register import ACCOUNT_TRANSITIONS, AccountAction
+from accounts.transitions import ACCOUNT, KEEP_OPEN, STATUS_CHANGES
 from accounts.validation import handle_problem
-from governance.forms import GOVUKDateField, GOVUKForm
+from governance.forms import GOVUKDateField, GOVUKForm, OneLineText, WebAddressField
 from governance.models import ServiceArea, User
 
 UK_PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
@@ -92,8 +91,8 @@ class AccountFormMixin:
 URL_MESSAGE = "Enter the web address in the correct format, like https://x.com/LeisureEvents"
 
 
-class AccountEditForm(LimitedText, AccountFormMixin, forms.ModelForm):
-    url = forms.URLField(
+class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelForm):
+    url = WebAddressField(
         label="Web address",
         required=False,
         assume_scheme="https",
@@ -295,7 +294,7 @@ class UnapprovedAccountForm(LimitedText, AccountFormMixin, GOVUKForm):
     handle = forms.CharField(
         label="Handle", max_length=100, error_messages={"required": "Enter the handle"}
     )
-    url = forms.URLField(
+    url = WebAddressField(
         label="Web address",
         required=False,
         assume_scheme="https",
@@ -372,15 +371,12 @@ class AccountStatusForm(LimitedText, GOVUKForm):
 
     def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The moves the table allows for this account now; the view lets only Communications in.
         choices = [
-            (action, transition.label)
-            for action, transition in ACCOUNT_TRANSITIONS.items()
-            if account.status in transition.sources
+            (name, ACCOUNT[name].label)
+            for name in (*STATUS_CHANGES, KEEP_OPEN)
+            if ACCOUNT.state_allows(name, account)
         ]
-        if account.closure_recommended and account.status != AccountStatus.CLOSED:
-            choices.append(
-                (AccountAction.KEEP_OPEN, "Keep it open: a review recommends closing it")
-            )
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
         self.fields["action"].error_messages["invalid_choice"] = (
             "Select one of the changes offered for this account"

@@ -12,8 +12,10 @@ from django.utils.text import capfirst
 
 from accounts.forms.limits import LimitedText
 from accounts.models import AccountRequest, FacebookPurpose, Platform
+from accounts.transitions import APPROVE, REJECT, RETURN
 from accounts.validation import REGULARISED_FIELDS, Problem, evidence_type, handle_problem
-from governance.forms import GOVUKDateField, GOVUKForm
+from governance.errors import DomainError
+from governance.forms import GOVUKDateField, GOVUKForm, OneLineText
 from governance.models import BusinessCaseField, PolicyProfile, ServiceArea, User
 
 BACKUP_FIELDS = ("backup_officer_1", "backup_officer_2", "backup_officer_3")
@@ -35,7 +37,7 @@ def evidence_kind(upload: UploadedFile) -> tuple[str, str] | None:
     return evidence_type(head)
 
 
-class RequestForm(LimitedText, forms.ModelForm):
+class RequestForm(OneLineText, LimitedText, forms.ModelForm):
     """Every answer is optional here, so a draft can be saved at any point; what must be
     answered before submitting comes from the policy profile (accounts.validation)."""
 
@@ -260,6 +262,19 @@ class RequestForm(LimitedText, forms.ModelForm):
                 values[text] = values[text].strip()
         return values
 
+    def has_answers(self) -> bool:
+        """Whether anything valid was entered beyond what a new draft starts with."""
+        blank = AccountRequest(requester=self.requester, service_area=self.requester.service_area)
+        if any(
+            value not in (None, "", [], False) and value != getattr(blank, name, None)
+            for name, value in self.draft_values().items()
+            if name != "backup_officers"
+        ):
+            return True
+        return bool(self.cleaned_data.get("backup_officers")) or bool(
+            self.cleaned_data.get("training_evidence")
+        )
+
     def add_problems(self, problems: list[Problem]) -> None:
         for problem in problems:
             field = None if problem.field == "__all__" else problem.field
@@ -271,9 +286,9 @@ class RequestForm(LimitedText, forms.ModelForm):
 
 
 DECISIONS = [
-    ("approve", "Approve"),
-    ("return", "Return it for changes"),
-    ("reject", "Reject it"),
+    (APPROVE, "Approve"),
+    (RETURN, "Return it for changes"),
+    (REJECT, "Reject it"),
 ]
 
 
@@ -318,17 +333,10 @@ class DecisionForm(LimitedText, GOVUKForm):
             fields.append(Field.checkbox("branding_confirmed"))
         return fields
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        decision = cleaned.get("decision")
-        comment = (cleaned.get("comment") or "").strip()
-        if decision == "return" and not comment:
-            self.add_error("comment", "Say what the requester needs to change")
-        if decision == "reject" and not comment:
-            self.add_error("comment", "Give the reason for rejecting the request")
-        if decision == "approve" and self.asks_branding and not cleaned.get("branding_confirmed"):
-            self.add_error("branding_confirmed", "Confirm that the account's branding is approved")
-        return cleaned
+    def show_refusal(self, error: DomainError) -> None:
+        """The decision service's refusal, shown at the question it is about."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
 
 
 class WithdrawForm(LimitedText, GOVUKForm):

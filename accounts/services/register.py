@@ -10,79 +10,41 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import events
 from accounts.models import (
     Account,
     AccountRequest,
     AccountStatus,
 )
+from accounts.moderators import moderators
+from accounts.rules import can_edit_register
+from accounts.transitions import (
+    ACCOUNT,
+    CLOSE,
+    EDIT,
+    KEEP_OPEN,
+    PAST,
+    REOPEN,
+    STATUS_CHANGES,
+)
+from governance.changes import record_change
+from governance.emails import notify_from
 from governance.errors import DomainError
 from governance.formatting import long_date
-from governance.history import save_with_event
-from governance.models import User
-from governance.roles import is_communications
-from governance.services.events import event_record
-from governance.services.notifications import notify
+from governance.models import Event, User
 from governance.services.profile import profile_get
-from moderation.services import assignment_propose, assignments_end_for_account
 
-
-class AccountAction:
-    ACTIVATE = "activate"
-    SUSPEND = "suspend"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    KEEP_OPEN = "keep_open"  # not a status change: answers a review's closure recommendation
-
-
-@dataclass(frozen=True)
-class AccountTransition:
-    sources: frozenset[str]
-    target: str
-    label: str
-    past: str
-
-
-# Status changes Communications can make, each with a reason. An unapproved account becomes
-# active only through an approved request (REG-4).
-ACCOUNT_TRANSITIONS: dict[str, AccountTransition] = {
-    AccountAction.ACTIVATE: AccountTransition(
-        frozenset({AccountStatus.BEING_SET_UP}),
-        AccountStatus.ACTIVE,
-        "Mark it as live",
-        "marked the account as live",
-    ),
-    AccountAction.SUSPEND: AccountTransition(
-        frozenset({AccountStatus.ACTIVE}),
-        AccountStatus.SUSPENDED,
-        "Suspend it",
-        "suspended the account",
-    ),
-    AccountAction.CLOSE: AccountTransition(
-        frozenset(
-            {
-                AccountStatus.BEING_SET_UP,
-                AccountStatus.ACTIVE,
-                AccountStatus.SUSPENDED,
-                AccountStatus.UNAPPROVED,
-            }
-        ),
-        AccountStatus.CLOSED,
-        "Close it",
-        "closed the account",
-    ),
-    AccountAction.REOPEN: AccountTransition(
-        frozenset({AccountStatus.SUSPENDED, AccountStatus.CLOSED}),
-        AccountStatus.ACTIVE,
-        "Reopen it",
-        "reopened the account",
-    ),
+STATUS_EVENTS = {
+    "activate": events.ACCOUNT_ACTIVATED,
+    "suspend": events.ACCOUNT_SUSPENDED,
+    "close": events.ACCOUNT_CLOSED,
+    "reopen": events.ACCOUNT_REOPENED,
 }
 
 
@@ -92,11 +54,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _url(account: Account) -> str:
+def account_url(account: Account) -> str:
     return reverse("register_account", args=[account.pk])
 
 
-def _lock(account: Account) -> Account:
+def lock_account(account: Account) -> Account:
     return (
         Account.objects.select_for_update(of=("self",))
         .select_related("service_area")
@@ -104,15 +66,30 @@ def _lock(account: Account) -> Account:
     )
 
 
-def _save(
+def record_account_change(
     account: Account,
+    *,
+    actor: User | None,
     action: str,
+    summary: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
     fields: list[str] | None = None,
     now: datetime.datetime | None = None,
-) -> None:
+) -> Event:
+    """Save the account with its event; a handle taken in the meantime is a message."""
     try:
         with transaction.atomic():
-            save_with_event(account, action=action, update_fields=fields, now=now)
+            return record_change(
+                account,
+                actor=actor,
+                action=action,
+                summary=summary,
+                reason=reason,
+                data=data,
+                update_fields=fields,
+                now=now,
+            )
     except IntegrityError:
         # The handle check before saving lost a race with another save of the same handle.
         raise DomainError(
@@ -120,9 +97,9 @@ def _save(
         ) from None
 
 
-def _require_communications(actor: User) -> None:
-    if not is_communications(actor):
-        raise DomainError("Only Communications can change the register.")
+def _require_editor(actor: User) -> None:
+    if not can_edit_register(actor):
+        raise DomainError(ACCOUNT[EDIT].refused)
 
 
 def account_create_from_request(
@@ -133,7 +110,7 @@ def account_create_from_request(
     The requester and the named backup officers become proposed moderators (REQ-5).
     """
     if request.regularises is not None:
-        account = _lock(request.regularises)
+        account = lock_account(request.regularises)
         if account.status != AccountStatus.UNAPPROVED or account.request_id is not None:
             raise DomainError(
                 f"{account.name} is no longer waiting for approval: Communications have closed "
@@ -146,11 +123,10 @@ def account_create_from_request(
         account.branding_approved_by = approver
         account.branding_approved_at = now
         account.responsible_officer = request.requester
-        _save(account, "account.regularised", now=now)
-        event_record(
+        record_account_change(
+            account,
             actor=approver,
-            action="account.regularised",
-            subject=account,
+            action=events.ACCOUNT_REGULARISED,
             summary=f"{account.name} was brought through {request.reference} and is now approved",
             data={"request": request.pk, "from": previous, "to": account.status},
             now=now,
@@ -179,25 +155,26 @@ def account_create_from_request(
             licence=request.budget_code,
             created_at=now,
         )
-        _save(account, "account.created", now=now)
-        event_record(
+        record_account_change(
+            account,
             actor=approver,
-            action="account.created",
-            subject=account,
+            action=events.ACCOUNT_CREATED,
             summary=f"{account.name} entered the register from {request.reference}",
             data={"request": request.pk},
             now=now,
         )
-    for person in [request.requester, *request.backup_officers.all()]:
-        if person.has_left or not person.is_active:
-            continue  # left between sending and approval: never a moderator
-        assignment_propose(
-            account=account,
-            person=person,
-            granted_by=approver,
-            reason=f"Named in {request.reference}",
-            now=now,
-        )
+    moderators().account_approved(
+        account=account,
+        # Anyone who left between sending and approval is never a moderator.
+        people=[
+            person
+            for person in [request.requester, *request.backup_officers.all()]
+            if person.is_active and not person.has_left
+        ],
+        approver=approver,
+        reason=f"Named in {request.reference}",
+        now=now,
+    )
     return account
 
 
@@ -206,21 +183,19 @@ def account_keep_open(
 ) -> Account:
     """Communications decide against a review's recommendation to close the account."""
     now = now or timezone.now()
-    _require_communications(actor)
     if not reason.strip():
         raise DomainError("Give the reason for keeping the account open.")
     with transaction.atomic():
-        account = _lock(account)
-        if not account.closure_recommended or account.status == AccountStatus.CLOSED:
-            raise DomainError("No review is asking for this account to be closed.")
+        account = lock_account(account)
+        ACCOUNT.check(actor, KEEP_OPEN, account)
         account.closure_recommended = False
-        _save(account, "account.kept_open", ["closure_recommended", "updated_at"], now)
-        event_record(
+        record_account_change(
+            account,
             actor=actor,
-            action="account.kept_open",
-            subject=account,
+            action=events.ACCOUNT_KEPT_OPEN,
             summary=f"{actor.full_name} kept the account open against a review's recommendation",
-            reason=reason.strip(),
+            reason=reason,
+            fields=["closure_recommended", "updated_at"],
             now=now,
         )
     return account
@@ -243,28 +218,22 @@ def account_change_status(
     now: datetime.datetime | None = None,
 ) -> Account:
     now = now or timezone.now()
-    _require_communications(actor)
-    if action not in ACCOUNT_TRANSITIONS:
+    if action not in STATUS_CHANGES:
         raise DomainError("Choose what to do with the account.")
     if not reason.strip():
         raise DomainError("Give the reason for the change.")
-    transition = ACCOUNT_TRANSITIONS[action]
     with transaction.atomic():
-        account = _lock(account)
-        if account.status not in transition.sources:
-            raise DomainError(
-                f"The account is {account.get_status_display().lower()}, so you cannot "
-                f"{transition.label.lower().replace(' it', ' it now')}."
-            )
-        if action == AccountAction.REOPEN and _handle_in_use(account):
+        account = lock_account(account)
+        move = ACCOUNT.check(actor, action, account)
+        if action == REOPEN and _handle_in_use(account):
             raise DomainError(
                 "Another open account in the register has this handle on this platform, so "
                 "this one cannot be reopened."
             )
         previous = account.status
-        account.status = transition.target
-        summary = f"{actor.full_name} {transition.past}"
-        if action == AccountAction.REOPEN and _was_never_approved(account):
+        account.status = move.to
+        summary = f"{actor.full_name} {PAST[action]}"
+        if action == REOPEN and _was_never_approved(account):
             # Closing and reopening must not be a way round the approval process (REG-4).
             account.status = AccountStatus.UNAPPROVED
             summary += ", which is still unapproved"
@@ -274,21 +243,21 @@ def account_change_status(
                 timezone.localdate(now), account.review_cadence_months
             )
             fields.append("next_review_due")
-        if action == AccountAction.CLOSE:
+        if action == CLOSE:
             account.closure_recommended = False
             fields.append("closure_recommended")
-        _save(account, f"account.{action}", fields, now)
-        event_record(
+        record_account_change(
+            account,
             actor=actor,
-            action=f"account.{action}",
-            subject=account,
+            action=STATUS_EVENTS[action],
             summary=summary,
-            reason=reason.strip(),
+            reason=reason,
             data={"from": previous, "to": account.status},
+            fields=fields,
             now=now,
         )
-        if action == AccountAction.CLOSE:
-            assignments_end_for_account(
+        if action == CLOSE:
+            moderators().account_closed(
                 account=account, actor=actor, reason="The account was closed", now=now
             )
     return account
@@ -343,14 +312,15 @@ def account_update(
 ) -> Account:
     """Communications edits the record; the event keeps each change in plain words."""
     now = now or timezone.now()
-    _require_communications(actor)
+    _require_editor(actor)
     unknown = set(values) - set(FIELD_LABELS)
     if unknown:
         raise DomainError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     if not reason.strip():
         raise DomainError("Give the reason for the change.")
     with transaction.atomic():
-        account = _lock(account)
+        account = lock_account(account)
+        ACCOUNT.check(actor, EDIT, account)
         changes = {
             name: [describe(getattr(account, name)), describe(value)]
             for name, value in values.items()
@@ -360,15 +330,15 @@ def account_update(
             return account
         for name in changes:
             setattr(account, name, values[name])
-        _save(account, "account.updated", [*changes, "updated_at"], now)
-        event_record(
+        record_account_change(
+            account,
             actor=actor,
-            action="account.updated",
-            subject=account,
+            action=events.ACCOUNT_UPDATED,
             summary=f"{actor.full_name} changed the "
             + ", ".join(FIELD_LABELS[name] for name in changes),
-            reason=reason.strip(),
+            reason=reason,
             data={"changes": {FIELD_LABELS[name]: change for name, change in changes.items()}},
+            fields=[*changes, "updated_at"],
             now=now,
         )
     return account
@@ -384,18 +354,17 @@ def account_record_existing(
     """An account the council already ran before it had the portal, entering the register
     with the approval it had then (used when a council loads its old register)."""
     now = now or timezone.now()
-    _require_communications(actor)
+    _require_editor(actor)
     with transaction.atomic():
         account = Account(**values, status=status, created_at=now)
         if status == AccountStatus.ACTIVE and account.next_review_due is None:
             account.next_review_due = add_months(
                 timezone.localdate(now), account.review_cadence_months
             )
-        _save(account, "account.recorded", now=now)
-        event_record(
+        record_account_change(
+            account,
             actor=actor,
-            action="account.recorded",
-            subject=account,
+            action=events.ACCOUNT_RECORDED,
             summary=f"{actor.full_name} recorded {account.name}, which the council already ran",
             now=now,
         )
@@ -411,7 +380,7 @@ def account_record_unapproved(
 ) -> Account:
     """An account found outside the process (REG-4), flagged until approved or closed."""
     now = now or timezone.now()
-    _require_communications(actor)
+    _require_editor(actor)
     with transaction.atomic():
         account = Account(
             **values,
@@ -420,29 +389,21 @@ def account_record_unapproved(
             review_cadence_months=profile_get().review_cadence_months,
             created_at=now,
         )
-        _save(account, "account.found_unapproved", now=now)
-        event = event_record(
+        event = record_account_change(
+            account,
             actor=actor,
-            action="account.found_unapproved",
-            subject=account,
+            action=events.ACCOUNT_FOUND_UNAPPROVED,
             summary=f"{actor.full_name} recorded {account.name} as an unapproved account",
-            reason=discovered_how.strip(),
+            reason=discovered_how,
             now=now,
         )
-        officer = account.responsible_officer
-        if officer is not None:
-            notify(
-                recipients=[officer],
-                key=f"account:{account.pk}:unapproved",
-                subject=f"{account.name} needs approval or closing",
-                body=(
-                    f"Communications found the {account.platform_name} account {account.name} "
-                    f"({account.handle}), which was set up without approval, and recorded you "
-                    "as responsible for it. Bring it through a request, or Communications will "
-                    "close it."
-                ),
-                url=reverse("request_new") + f"?account={account.pk}",
-                event=event,
-                now=now,
-            )
+        notify_from(
+            "accounts/email/account_unapproved.txt",
+            {"account": account},
+            recipients=[account.responsible_officer],
+            key=f"account:{account.pk}:unapproved",
+            url=reverse("request_new") + f"?account={account.pk}",
+            event=event,
+            now=now,
+        )
     return account

@@ -1,7 +1,8 @@
-"""Every change to an account request (REQ-1 to REQ-6), one function each.
+"""Drafting, sending and withdrawing account requests (REQ-1, REQ-2, REQ-4, REQ-6).
 
-Each takes the acting person, locks the request row, checks the move against TRANSITIONS,
-saves, writes an event row and tells the people concerned after commit.
+Each function takes the acting person, locks the request row, asks the transition table
+(accounts/transitions.py) whether the move is allowed, saves, writes an event row and tells the
+people concerned after commit. Decisions on approval steps are in accounts/services/decisions.py.
 
 A request that is returned for changes and resubmitted starts its chain again from the first
 step, under the policy profile of the day: every approver sees, and signs off, the version that
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import events
 from accounts.models import (
     Account,
     AccountRequest,
@@ -28,8 +29,16 @@ from accounts.models import (
     RequestStatus,
     StepStatus,
 )
-from accounts.rules import communications_team, step_approvers
-from accounts.services.register import account_create_from_request
+from accounts.rules import step_approvers
+from accounts.transitions import (
+    ACTIVATE_STEP,
+    CANCEL_STEP,
+    REQUEST,
+    SAVE,
+    STEP,
+    SUBMIT,
+    WITHDRAW,
+)
 from accounts.validation import (
     REGULARISED_FIELDS,
     Problem,
@@ -37,55 +46,11 @@ from accounts.validation import (
     evidence_type,
     request_problems,
 )
+from governance.changes import record_change
+from governance.emails import notify_from
 from governance.errors import DomainError
 from governance.models import StepKind, User
-from governance.services.events import event_record
-from governance.services.notifications import notify
 from governance.services.profile import profile_get
-
-
-class Action:
-    SAVE = "save"
-    SUBMIT = "submit"
-    APPROVE = "approve"
-    RETURN = "return"
-    REJECT = "reject"
-    WITHDRAW = "withdraw"
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the status stays (or depends on the chain, for approve)
-    who: str
-
-
-_OPEN = frozenset({RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.RETURNED})
-_EDITABLE = frozenset({RequestStatus.DRAFT, RequestStatus.RETURNED})
-_SUBMITTED = frozenset({RequestStatus.SUBMITTED})
-
-# The allowed moves: from which statuses, to which, by whom.
-TRANSITIONS: dict[str, Transition] = {
-    Action.SAVE: Transition(_EDITABLE, None, "the requester"),
-    Action.SUBMIT: Transition(_EDITABLE, RequestStatus.SUBMITTED, "the requester"),
-    Action.APPROVE: Transition(_SUBMITTED, None, "the current step's approver"),
-    Action.RETURN: Transition(
-        _SUBMITTED, RequestStatus.RETURNED, "the approver of the current step"
-    ),
-    Action.REJECT: Transition(
-        _SUBMITTED, RequestStatus.REJECTED, "the approver of the current step"
-    ),
-    Action.WITHDRAW: Transition(_OPEN, RequestStatus.WITHDRAWN, "the requester"),
-}
-
-REFUSALS = {
-    RequestStatus.DRAFT: "This request has not been submitted yet.",
-    RequestStatus.SUBMITTED: "This request is waiting for a decision, so it cannot be changed.",
-    RequestStatus.RETURNED: "This request was returned to the requester for changes.",
-    RequestStatus.APPROVED: "This request has already been approved.",
-    RequestStatus.REJECTED: "This request has already been rejected.",
-    RequestStatus.WITHDRAWN: "This request was withdrawn.",
-}
 
 
 class IncompleteRequest(DomainError):
@@ -94,12 +59,7 @@ class IncompleteRequest(DomainError):
         self.problems = problems
 
 
-def _check(action: str, request: AccountRequest) -> None:
-    if request.status not in TRANSITIONS[action].sources:
-        raise DomainError(REFUSALS[RequestStatus(request.status)])
-
-
-def _lock(request: AccountRequest) -> AccountRequest:
+def lock_request(request: AccountRequest) -> AccountRequest:
     return (
         AccountRequest.objects.select_for_update(of=("self",))
         .select_related(
@@ -109,13 +69,41 @@ def _lock(request: AccountRequest) -> AccountRequest:
     )
 
 
-def _url(request: AccountRequest) -> str:
+def request_url(request: AccountRequest) -> str:
     return reverse("request_detail", args=[request.pk])
 
 
-def _requester_only(actor: User, request: AccountRequest) -> None:
-    if request.requester_id != actor.pk:
-        raise DomainError("Only the person who made this request can do that.")
+def holder_phrase(step: ApprovalStep) -> str:
+    """Who the step waits for, as the requester is told: 'Sam Okafor (Line manager)'."""
+    if step.kind == StepKind.COMMUNICATIONS:
+        return "Communications"
+    names = ", ".join(person.full_name for person in step_approvers(step.request, step.kind))
+    return f"{names} ({step.get_kind_display()})"
+
+
+def step_activate(step: ApprovalStep, *, now: datetime.datetime) -> None:
+    """The step's turn has come: it waits for its approvers, who are told."""
+    STEP.check_state(ACTIVATE_STEP, step)
+    step.status = StepStatus.PENDING
+    step.activated_at = now
+    step.save(update_fields=["status", "activated_at"])
+    request = step.request
+    notify_from(
+        "accounts/email/step_waiting.txt",
+        {"request": request, "step": step},
+        recipients=step_approvers(request, step.kind),
+        key=f"request:{request.pk}:step:{step.pk}:waiting",
+        url=reverse("request_decide", args=[request.pk]),
+        now=now,
+    )
+
+
+def steps_cancel_remaining(request: AccountRequest) -> None:
+    """The request was returned, rejected or withdrawn: the steps left in its round are not
+    needed."""
+    for step in request.steps.filter(round=request.round, status__in=STEP[CANCEL_STEP].sources):
+        step.status = StepStatus.CANCELLED
+        step.save(update_fields=["status"])
 
 
 def request_create_draft(
@@ -178,9 +166,8 @@ def request_save_draft(
 ) -> AccountRequest:
     """Keep what the requester has typed so far; nothing is checked for completeness here."""
     with transaction.atomic():
-        request = _lock(request)
-        _requester_only(actor, request)
-        _check(Action.SAVE, request)
+        request = lock_request(request)
+        REQUEST.check(actor, SAVE, request)
         if request.regularises_id:
             values = {k: v for k, v in values.items() if k not in REGULARISED_FIELDS}
         values.pop("regularises", None)
@@ -206,9 +193,8 @@ def request_submit(
     profile = profile_get()
     chain = profile.approval_chain
     with transaction.atomic():
-        request = _lock(request)
-        _requester_only(actor, request)
-        _check(Action.SUBMIT, request)
+        request = lock_request(request)
+        REQUEST.check(actor, SUBMIT, request)
         if request.regularises is not None:
             # Communications may have corrected the account since the draft began.
             _copy_account(request, _lock_unapproved(request.regularises))
@@ -218,9 +204,20 @@ def request_submit(
             raise IncompleteRequest(problems)
         resubmission = request.status == RequestStatus.RETURNED
         request.round += 1
-        request.status = RequestStatus.SUBMITTED
+        request.status = REQUEST[SUBMIT].to
         request.submitted_at = now
-        request.save(update_fields=["round", "status", "submitted_at"])
+        event = record_change(
+            request,
+            actor=actor,
+            action=events.REQUEST_RESUBMITTED if resubmission else events.REQUEST_SUBMITTED,
+            summary=(
+                f"{actor.full_name} {'resubmitted' if resubmission else 'submitted'} "
+                f"{request.reference} for {request.title}"
+            ),
+            data={"round": request.round, "chain": [str(kind) for kind in chain]},
+            update_fields=["round", "status", "submitted_at"],
+            now=now,
+        )
         # One by one, not bulk_create, so that simple-history records each step's creation.
         steps = [
             ApprovalStep.objects.create(
@@ -228,267 +225,17 @@ def request_submit(
             )
             for position, kind in enumerate(chain, start=1)
         ]
-        first = steps[0]
-        event = event_record(
-            actor=actor,
-            action="request.resubmitted" if resubmission else "request.submitted",
-            subject=request,
-            summary=(
-                f"{actor.full_name} {'resubmitted' if resubmission else 'submitted'} "
-                f"{request.reference} for {request.title}"
-            ),
-            data={"round": request.round, "chain": [str(kind) for kind in chain]},
-            now=now,
-        )
-        _activate(first, now=now)
-        notify(
+        step_activate(steps[0], now=now)
+        notify_from(
+            "accounts/email/request_submitted.txt",
+            {"request": request, "holder": holder_phrase(steps[0])},
             recipients=[actor],
             key=f"request:{request.pk}:round:{request.round}:submitted",
-            subject=f"{request.reference} was submitted",
-            body=(
-                f"You submitted your request for {request.title}. "
-                f"It now goes to {_holder_phrase(first)}. We will tell you about every decision."
-            ),
-            url=_url(request),
+            url=request_url(request),
             event=event,
             now=now,
         )
     return request
-
-
-def _holder_phrase(step: ApprovalStep) -> str:
-    people = step_approvers(step.request, step.kind)
-    if step.kind == StepKind.COMMUNICATIONS:
-        return "Communications"
-    names = ", ".join(person.full_name for person in people)
-    return f"{names} ({step.get_kind_display()})"
-
-
-def _activate(step: ApprovalStep, *, now: datetime.datetime) -> None:
-    step.status = StepStatus.PENDING
-    step.activated_at = now
-    step.save(update_fields=["status", "activated_at"])
-    request = step.request
-    notify(
-        recipients=step_approvers(request, step.kind),
-        key=f"request:{request.pk}:step:{step.pk}:waiting",
-        subject=f"{request.reference} needs your decision",
-        body=(
-            f"{request.requester.full_name} asked for a new official account: {request.title}. "
-            f"You decide the {step.get_kind_display()} step. Approve it, return it for changes "
-            "or reject it."
-        ),
-        url=reverse("request_decide", args=[request.pk]),
-        now=now,
-    )
-
-
-def _decided_by_the_same_person(step: ApprovalStep | None, actor: User) -> bool:
-    """Whether the next step would go to the one person who has just approved.
-
-    A requester whose line manager is also the Head of Service is not made to wait for the
-    same person twice; Communications is a team and always decides its own step.
-    """
-    if step is None or step.kind == StepKind.COMMUNICATIONS:
-        return False
-    return [person.pk for person in step_approvers(step.request, step.kind)] == [actor.pk]
-
-
-def _approve_in_second_role(
-    step: ApprovalStep, *, actor: User, first: ApprovalStep, now: datetime.datetime
-) -> None:
-    step.status = StepStatus.APPROVED
-    step.activated_at = now
-    step.decided_by = actor
-    step.decided_at = now
-    step.comment = (
-        f"Approved with the {first.get_kind_display().lower()} step: {actor.full_name} holds "
-        "both roles."
-    )
-    step.save(update_fields=["status", "activated_at", "decided_by", "decided_at", "comment"])
-    event_record(
-        actor=actor,
-        action=f"request.step_{step.status}",
-        subject=step.request,
-        summary=(
-            f"{actor.full_name} approved {step.request.reference} at the "
-            f"{step.get_kind_display()} step too, holding both roles"
-        ),
-        data={"step": step.pk, "kind": step.kind, "round": step.round},
-        now=now,
-    )
-
-
-def _close_remaining(request: AccountRequest) -> None:
-    for step in request.steps.filter(
-        round=request.round, status__in=[StepStatus.WAITING, StepStatus.PENDING]
-    ):
-        step.status = StepStatus.CANCELLED
-        step.save(update_fields=["status"])
-
-
-DECISION_WORDS = {
-    Action.APPROVE: "approved",
-    Action.RETURN: "returned for changes",
-    Action.REJECT: "rejected",
-}
-
-
-def step_decide(
-    *,
-    actor: User,
-    request: AccountRequest,
-    step_id: int,
-    decision: str,
-    comment: str = "",
-    branding_confirmed: bool = False,
-    now: datetime.datetime | None = None,
-) -> AccountRequest:
-    """Approve, return or reject the current step. A step is decided exactly once."""
-    now = now or timezone.now()
-    if decision not in DECISION_WORDS:
-        raise DomainError("Choose whether to approve, return or reject the request.")
-    with transaction.atomic():
-        request = _lock(request)
-        step = (
-            ApprovalStep.objects.select_for_update(of=("self",))
-            .select_related("decided_by")
-            .get(pk=step_id, request=request)
-        )
-        if step.status != StepStatus.PENDING and step.decided_by is not None:
-            raise DomainError(
-                f"{step.decided_by.full_name} has already decided this step "
-                f"({step.get_status_display().lower()}). Nothing was changed."
-            )
-        _check(decision, request)
-        if step.status == StepStatus.WAITING:
-            raise DomainError("This step has not been reached yet: an earlier step comes first.")
-        if step.status != StepStatus.PENDING:
-            raise DomainError("This step is no longer waiting for a decision.")
-        if not any(person.pk == actor.pk for person in step_approvers(request, step.kind)):
-            raise DomainError("You cannot decide this step of the request.")
-        comment = comment.strip()
-        if decision in {Action.RETURN, Action.REJECT} and not comment:
-            raise DomainError(
-                "Say what needs to change."
-                if decision == Action.RETURN
-                else "Give the reason for rejecting the request."
-            )
-        if (
-            decision == Action.APPROVE
-            and step.kind == StepKind.COMMUNICATIONS
-            and not branding_confirmed
-        ):
-            raise DomainError("Confirm that the account's branding has been approved.")
-
-        step.status = {
-            Action.APPROVE: StepStatus.APPROVED,
-            Action.RETURN: StepStatus.RETURNED,
-            Action.REJECT: StepStatus.REJECTED,
-        }[decision]
-        step.decided_by = actor
-        step.decided_at = now
-        step.comment = comment
-        step.branding_confirmed = branding_confirmed and step.kind == StepKind.COMMUNICATIONS
-        step.save(
-            update_fields=["status", "decided_by", "decided_at", "comment", "branding_confirmed"]
-        )
-
-        event = event_record(
-            actor=actor,
-            action=f"request.step_{step.status}",
-            subject=request,
-            summary=(
-                f"{actor.full_name} {DECISION_WORDS[decision]} {request.reference} "
-                f"at the {step.get_kind_display()} step"
-            ),
-            reason=comment,
-            data={"step": step.pk, "kind": step.kind, "round": step.round},
-            now=now,
-        )
-        following = request.steps.filter(round=request.round, position__gt=step.position).first()
-        while decision == Action.APPROVE and _decided_by_the_same_person(following, actor):
-            assert following is not None
-            _approve_in_second_role(following, actor=actor, first=step, now=now)
-            following = request.steps.filter(
-                round=request.round, position__gt=following.position
-            ).first()
-        if decision == Action.APPROVE and following is not None:
-            _activate(following, now=now)
-        elif decision == Action.APPROVE:
-            _approve_finally(request, actor=actor, step=step, now=now)
-        else:
-            target = TRANSITIONS[decision].target
-            assert target is not None
-            request.status = target
-            request.decided_at = now if decision == Action.REJECT else None
-            request.save(update_fields=["status", "decided_at"])
-            _close_remaining(request)
-
-        notify(
-            recipients=[request.requester],
-            key=f"request:{request.pk}:step:{step.pk}:decided",
-            subject=f"{request.reference} was {DECISION_WORDS[decision]}"
-            + (f" by {step.get_kind_display()}" if following or decision != Action.APPROVE else ""),
-            body=_decision_body(request, step, decision, following),
-            url=_url(request),
-            event=event,
-            now=now,
-        )
-    return request
-
-
-def _decision_body(
-    request: AccountRequest, step: ApprovalStep, decision: str, following: ApprovalStep | None
-) -> str:
-    who = f"{step.decided_by.full_name if step.decided_by else 'The approver'}"
-    if decision == Action.APPROVE and following is not None:
-        return f"{who} approved the {step.get_kind_display()} step. It now goes to " + (
-            f"{_holder_phrase(following)}."
-        )
-    if decision == Action.APPROVE:
-        account = Account.objects.filter(request=request).first()
-        state = account.get_status_display().lower() if account else "being set up"
-        return (
-            f"{who} gave the final approval. The account is now in the council's register as "
-            f"{state}; you and the backup officers you named are its proposed moderators."
-        )
-    if decision == Action.RETURN:
-        return (
-            f"{who} returned your request for changes:\n\n{step.comment}\n\n"
-            "Change it and send it again."
-        )
-    return f"{who} rejected your request:\n\n{step.comment}"
-
-
-def _approve_finally(
-    request: AccountRequest, *, actor: User, step: ApprovalStep, now: datetime.datetime
-) -> None:
-    request.status = RequestStatus.APPROVED
-    request.decided_at = now
-    request.save(update_fields=["status", "decided_at"])
-    account = account_create_from_request(request=request, approver=actor, now=now)
-    event_record(
-        actor=actor,
-        action="request.approved",
-        subject=request,
-        summary=f"{request.reference} was approved: {account.name} entered the register",
-        data={"account": account.pk},
-        now=now,
-    )
-    backups = list(request.backup_officers.all())
-    notify(
-        recipients=backups,
-        key=f"request:{request.pk}:proposed_moderator",
-        subject=f"You are a proposed moderator of {account.name}",
-        body=(
-            f"{request.requester.full_name}'s request for {request.title} was approved and named "
-            "you as a backup officer. You become an active moderator once you have signed the "
-            "council's social media declaration."
-        ),
-        url=reverse("request_detail", args=[request.pk]),
-        now=now,
-    )
 
 
 def request_withdraw(
@@ -496,82 +243,31 @@ def request_withdraw(
 ) -> AccountRequest:
     now = now or timezone.now()
     with transaction.atomic():
-        request = _lock(request)
-        _requester_only(actor, request)
-        _check(Action.WITHDRAW, request)
+        request = lock_request(request)
+        REQUEST.check(actor, WITHDRAW, request)
         holders = []
         pending = request.steps.filter(round=request.round, status=StepStatus.PENDING).first()
         if pending is not None:
             holders = step_approvers(request, pending.kind)
-        request.status = RequestStatus.WITHDRAWN
+        request.status = REQUEST[WITHDRAW].to
         request.decided_at = now
-        request.save(update_fields=["status", "decided_at"])
-        _close_remaining(request)
-        event = event_record(
+        event = record_change(
+            request,
             actor=actor,
-            action="request.withdrawn",
-            subject=request,
+            action=events.REQUEST_WITHDRAWN,
             summary=f"{actor.full_name} withdrew {request.reference}",
-            reason=reason.strip(),
+            reason=reason,
+            update_fields=["status", "decided_at"],
             now=now,
         )
-        notify(
+        steps_cancel_remaining(request)
+        notify_from(
+            "accounts/email/request_withdrawn.txt",
+            {"request": request, "actor": actor},
             recipients=holders,
             key=f"request:{request.pk}:withdrawn",
-            subject=f"{request.reference} was withdrawn",
-            body=f"{actor.full_name} withdrew the request for {request.title}. "
-            "You do not need to decide it any more.",
-            url=_url(request),
+            url=request_url(request),
             event=event,
             now=now,
         )
     return request
-
-
-def requests_remind_waiting(*, now: datetime.datetime | None = None) -> int:
-    """Remind approvers of steps waiting longer than the profile allows, once per interval."""
-    now = now or timezone.now()
-    interval = datetime.timedelta(days=profile_get().approval_reminder_days)
-    due = ApprovalStep.objects.filter(
-        status=StepStatus.PENDING,
-        request__status=RequestStatus.SUBMITTED,
-        activated_at__lte=now - interval,
-    ).select_related("request", "request__requester", "request__service_area__head")
-    reminded = 0
-    for step in due:
-        assert step.activated_at is not None
-        intervals = int((now - step.activated_at) / interval)
-        request = step.request
-        waited = (now - step.activated_at).days
-        approvers = step_approvers(request, step.kind)
-        with transaction.atomic():
-            if not approvers:
-                # The approver left or lost their role after the request was sent.
-                notify(
-                    recipients=communications_team(),
-                    key=f"request:{request.pk}:step:{step.pk}:stuck:{intervals}",
-                    subject=f"{request.reference} is stuck: nobody can decide it",
-                    body=(
-                        f"{request.requester.full_name}'s request for {request.title} has waited "
-                        f"{waited} days at the {step.get_kind_display()} step, and the "
-                        "organisation data names nobody who can decide it. Ask HR to correct "
-                        "the staff or service area record."
-                    ),
-                    url=_url(request),
-                    now=now,
-                )
-                reminded += 1
-                continue
-            notify(
-                recipients=approvers,
-                key=f"request:{request.pk}:step:{step.pk}:reminder:{intervals}",
-                subject=f"Reminder: {request.reference} has waited {waited} days for you",
-                body=(
-                    f"{request.requester.full_name}'s request for {request.title} has waited "
-                    f"{waited} days for the {step.get_kind_display()} decision."
-                ),
-                url=reverse("request_decide", args=[request.pk]),
-                now=now,
-            )
-        reminded += 1
-    return reminded

@@ -9,15 +9,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import events
 from accounts.models import Account, AccountReview, AccountStatus, ReviewOutcome
-from accounts.register_queries import REVIEWER_STATES, can_see_account, may_review
-from accounts.rules import communications_team
-from accounts.services.register import _lock, _save, _url, add_months
+from accounts.moderators import moderators
+from accounts.rules import can_see_account, communications_team
+from accounts.services.register import account_url, add_months, lock_account, record_account_change
+from accounts.transitions import ACCOUNT, REVIEW
+from governance.emails import notify_from
 from governance.errors import DomainError
 from governance.formatting import long_date
 from governance.models import User
-from governance.services.events import event_record
-from governance.services.notifications import notify
 from governance.services.profile import profile_get
 
 
@@ -39,13 +40,8 @@ def review_record(
     if reviewed_on > timezone.localdate(now):
         raise DomainError("The review date must be today or in the past.")
     with transaction.atomic():
-        account = _lock(account)
-        if not may_review(actor, account):
-            raise DomainError("Only the account's moderators can record a review.")
-        if account.status not in {AccountStatus.ACTIVE, AccountStatus.SUSPENDED}:
-            raise DomainError(
-                f"The account is {account.get_status_display().lower()}, so it cannot be reviewed."
-            )
+        account = lock_account(account)
+        ACCOUNT.check(actor, REVIEW, account)
         latest = AccountReview.objects.filter(account=account).order_by("-reviewed_on").first()
         if latest is not None and reviewed_on < latest.reviewed_on:
             raise DomainError(
@@ -67,53 +63,41 @@ def review_record(
         if outcome == ReviewOutcome.CLOSE:
             account.closure_recommended = True
             fields.append("closure_recommended")
-        _save(account, "account.reviewed", fields, now)
         findings = "found inappropriate content" if found_inappropriate else "found nothing wrong"
-        event = event_record(
+        event = record_account_change(
+            account,
             actor=actor,
-            action="account.reviewed",
-            subject=account,
+            action=events.ACCOUNT_REVIEWED,
             summary=f"{actor.full_name} reviewed the account and {findings}"
             + ("; they recommend closing it" if outcome == ReviewOutcome.CLOSE else ""),
-            reason=notes.strip(),
+            reason=notes,
             data={
                 "review": review.pk,
                 "reviewed_on": reviewed_on.isoformat(),
                 "content_removed": review.content_removed,
                 "reported_to_platform": review.reported_to_platform,
             },
+            fields=fields,
             now=now,
         )
+        context = {"account": account, "review": review, "actor": actor}
         if found_inappropriate:
-            notify(
+            notify_from(
+                "accounts/email/review_inappropriate.txt",
+                context,
                 recipients=[actor.line_manager, *communications_team()],
                 key=f"review:{review.pk}:inappropriate",
-                subject=f"Inappropriate content found on {account.name}",
-                body=(
-                    f"{actor.full_name} reviewed {account.name} on {long_date(reviewed_on)} and "
-                    "found inappropriate content. "
-                    + ("It was removed. " if review.content_removed else "It was NOT removed. ")
-                    + (
-                        "It was reported to the platform."
-                        if review.reported_to_platform
-                        else "It was not reported to the platform."
-                    )
-                    + (f"\n\nTheir notes: {review.notes}" if review.notes else "")
-                ),
-                url=_url(account),
+                url=account_url(account),
                 event=event,
                 now=now,
             )
         if outcome == ReviewOutcome.CLOSE:
-            notify(
+            notify_from(
+                "accounts/email/review_recommends_closing.txt",
+                context,
                 recipients=communications_team(),
                 key=f"review:{review.pk}:close",
-                subject=f"Moderators recommend closing {account.name}",
-                body=(
-                    f"{actor.full_name} reviewed {account.name} and recommends closing it."
-                    + (f"\n\nTheir notes: {review.notes}" if review.notes else "")
-                ),
-                url=_url(account),
+                url=account_url(account),
                 event=event,
                 now=now,
             )
@@ -128,78 +112,64 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
     profile = profile_get()
     soon = today + datetime.timedelta(days=profile.review_reminder_days)
     escalate_before = today - datetime.timedelta(days=profile.review_escalation_days)
-    accounts = (
-        Account.objects.filter(status=AccountStatus.ACTIVE, next_review_due__lte=soon)
-        .select_related("responsible_officer__line_manager")
-        .prefetch_related("assignments__person__line_manager")
+    accounts = list(
+        Account.objects.filter(
+            status=AccountStatus.ACTIVE, next_review_due__lte=soon
+        ).select_related("responsible_officer__line_manager")
     )
+    reviewers = moderators().reviewers_by_account([account.pk for account in accounts])
     told = 0
     comms = list(communications_team())
     for account in accounts:
         due = account.next_review_due
         assert due is not None
-        moderators = [
-            assignment.person
-            for assignment in account.assignments.all()
-            if assignment.state in REVIEWER_STATES
-        ]
+        people = reviewers.get(account.pk, [])
         key = f"review:account:{account.pk}:due:{due.isoformat()}"
-        what = f"{account.name} ({account.platform_name} {account.handle})"
+        context = {"account": account, "due": due, "days_late": (today - due).days}
         with transaction.atomic():
-            notify(
-                recipients=moderators,
+            notify_from(
+                "accounts/email/review_due.txt",
+                context,
+                recipients=people,
                 key=f"{key}:moderators",
-                subject=f"Review {account.name} by {long_date(due)}",
-                body=(
-                    f"{what} is due for its review on {long_date(due)}. Check its content and "
-                    "record what you found."
-                ),
                 url=reverse("review_new", args=[account.pk]),
                 now=now,
             )
-            if not moderators:
+            if not people:
                 # Only a moderator can record a review: the responsible officer is asked to
                 # get one, and is sent to the account, which they can open.
-                notify(
+                notify_from(
+                    "accounts/email/review_due_no_moderators.txt",
+                    context,
                     recipients=[account.responsible_officer],
                     key=f"{key}:moderators",
-                    subject=f"{account.name} is due for review and has no moderators",
-                    body=(
-                        f"{what} is due for its review on {long_date(due)}, but nobody "
-                        "moderates it, so nobody can record the review. Ask Communications to "
-                        "add a moderator."
-                    ),
-                    url=_url(account),
+                    url=account_url(account),
                     now=now,
                 )
             if due < today:
-                people: list[User | None] = [*moderators] or [account.responsible_officer]
+                asked: list[User | None] = [*people] or [account.responsible_officer]
                 managers = {
-                    person.line_manager for person in people if person and person.line_manager
+                    person.line_manager for person in asked if person and person.line_manager
                 }
                 for manager in managers:
-                    notify(
+                    notify_from(
+                        "accounts/email/review_overdue.txt",
+                        context,
                         recipients=[manager],
                         key=f"{key}:line_managers",
-                        subject=f"{account.name} is overdue for review",
-                        body=(
-                            f"Your team has not reviewed {what}, which was due on {long_date(due)}."
-                        ),
                         # A line manager who cannot open the account finds the task at home.
-                        url=_url(account) if can_see_account(manager, account) else reverse("home"),
+                        url=account_url(account)
+                        if can_see_account(manager, account)
+                        else reverse("home"),
                         now=now,
                     )
             if due < escalate_before:
-                notify(
+                notify_from(
+                    "accounts/email/review_escalated.txt",
+                    context,
                     recipients=comms,
                     key=f"{key}:communications",
-                    subject=f"{account.name} is {(today - due).days} days overdue for review",
-                    body=(
-                        f"Nobody has reviewed {account.name} ({account.platform_name} "
-                        f"{account.handle}) since its review fell due on {long_date(due)}. "
-                        "Its moderators and their line managers have been told."
-                    ),
-                    url=_url(account),
+                    url=account_url(account),
                     now=now,
                 )
         told += 1

@@ -6,12 +6,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.access import (
+    access_account,
+    access_account_to_edit,
+    access_account_to_review,
+    access_register,
+    access_register_as_of,
+)
 from accounts.exports import csv_response, xlsx_response
 from accounts.filters import OPEN, RegisterFilter
 from accounts.forms.register import (
@@ -22,18 +29,10 @@ from accounts.forms.register import (
     UnapprovedAccountForm,
 )
 from accounts.models import Account, AccountReview, AccountStatus, Platform
-from accounts.register_queries import (
-    OPEN_ACCOUNT,
-    REVIEWER_STATES,
-    can_edit_register,
-    can_read_whole_register,
-    can_see_account,
-    has_register,
-    may_review,
-    register_rows,
-)
+from accounts.moderators import moderators
+from accounts.register_queries import OPEN_ACCOUNT, register_rows
+from accounts.rules import can_edit_register, can_read_whole_register, can_regularise
 from accounts.services.register import (
-    AccountAction,
     account_change_status,
     account_keep_open,
     account_record_unapproved,
@@ -41,30 +40,14 @@ from accounts.services.register import (
 )
 from accounts.services.reviews import review_record
 from accounts.timeline import account_timeline
+from accounts.transitions import ACCOUNT, KEEP_OPEN, STATUS_CHANGES
 from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
 from governance.models import ServiceArea
-from moderation.models import AssignmentState, ModeratorAssignment
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50
-
-
-def access_account(user: Any, pk: int) -> Account:
-    account = get_object_or_404(
-        Account.objects.select_related(
-            "service_area",
-            "responsible_officer",
-            "branding_approved_by",
-            "second_factor_holder",
-            "request",
-        ),
-        pk=pk,
-    )
-    if not can_see_account(user, account):
-        raise Http404
-    return account
 
 
 def _register_filters(
@@ -72,8 +55,8 @@ def _register_filters(
 ) -> tuple[RegisterFilter, AsOfForm, datetime.date | None]:
     as_of_form = AsOfForm(request.GET)
     as_of = as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None
-    if request.GET.get("as_of") and not can_read_whole_register(request.user):
-        raise Http404
+    if request.GET.get("as_of"):
+        access_register_as_of(request.user)
     rows = register_rows(request.user, as_of)
     filterset = RegisterFilter(
         request.GET or None, queryset=rows, reference_date=as_of or timezone.localdate()
@@ -89,8 +72,7 @@ def _query_without_page(request: AuthenticatedRequest) -> str:
 
 @require_GET
 def register_list(request: AuthenticatedRequest) -> HttpResponse:
-    if not has_register(request.user):
-        raise Http404
+    access_register(request.user)
     filterset, as_of_form, as_of = _register_filters(request)
     page = Paginator(filterset.sorted_qs(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query_without_page(request)
@@ -129,51 +111,36 @@ def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 @require_GET
 def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
-    assignments = list(
-        ModeratorAssignment.objects.filter(account=account)
-        .select_related("person", "granted_by")
-        .order_by("state", "person__full_name")
-    )
+    people = moderators().moderators_of(account)
+    moves = ACCOUNT.allowed_moves(request.user, account)
     timeline = Paginator(account_timeline(account), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("page")
-    )
-    moderates = any(
-        a.person_id == request.user.pk and a.state in REVIEWER_STATES for a in assignments
     )
     return render(
         request,
         "accounts/account_detail.html",
         {
             "account": account,
-            "assignments": assignments,
-            "active_count": sum(a.state == AssignmentState.ACTIVE for a in assignments),
+            "moderators": people,
+            "active_count": sum(person.active for person in people),
             "reviews": list(
                 AccountReview.objects.filter(account=account).select_related("reviewer")[:10]
             ),
             "timeline": timeline,
             "page": timeline,
-            "can_edit": can_edit_register(request.user),
-            "can_review": moderates
-            and account.status in {AccountStatus.ACTIVE, AccountStatus.SUSPENDED},
-            "regularisation": account.regularisation_requests.order_by("-created_at").first(),
-            "can_regularise": account.status == AccountStatus.UNAPPROVED
-            and (
-                account.responsible_officer_id == request.user.pk or can_edit_register(request.user)
-            ),
+            "moves": moves,
+            "status_moves": [move for move in moves if move in (*STATUS_CHANGES, KEEP_OPEN)],
+            "regularisation": account.regularisation_requests.order_by("-created_at").first()
+            if account.status == AccountStatus.UNAPPROVED
+            else None,
+            "can_regularise": can_regularise(request.user, account),
         },
     )
 
 
-def _edit_access(request: AuthenticatedRequest, pk: int) -> Account:
-    account = access_account(request.user, pk)
-    if not can_edit_register(request.user):
-        raise Http404
-    return account
-
-
 @require_http_methods(["GET", "POST"])
 def account_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    account = _edit_access(request, pk)
+    account = access_account_to_edit(request.user, pk)
     form = AccountEditForm(request.POST if request.method == "POST" else None, instance=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,12 +161,12 @@ def account_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def account_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    account = _edit_access(request, pk)
+    account = access_account_to_edit(request.user, pk)
     form = AccountStatusForm(request.POST if request.method == "POST" else None, account=account)
     if request.method == "POST" and form.is_valid():
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         try:
-            if action == AccountAction.KEEP_OPEN:
+            if action == KEEP_OPEN:
                 account = account_keep_open(actor=request.user, account=account, reason=reason)
             else:
                 account = account_change_status(
@@ -211,7 +178,7 @@ def account_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 "The account stays open."
-                if action == AccountAction.KEEP_OPEN
+                if action == KEEP_OPEN
                 else f"The account is now {account.get_status_display().lower()}.",
             )
         return redirect("register_account", pk=account.pk)
@@ -239,9 +206,7 @@ def unapproved_new(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    account = access_account(request.user, pk)
-    if not may_review(request.user, account):
-        raise Http404
+    account = access_account_to_review(request.user, pk)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         initial={"reviewed_on": timezone.localdate()},

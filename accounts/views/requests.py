@@ -13,27 +13,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import access_own_request, access_request, access_unapproved_account
 from accounts.forms.requests import DecisionForm, RequestForm, WithdrawForm
 from accounts.models import Account, AccountRequest, ApprovalStep, RequestStatus
-from accounts.register_queries import can_see_account
 from accounts.rules import (
     approves_this_round,
-    can_decide,
-    can_edit_request,
-    can_see_all_requests,
+    can_read_whole_register,
+    can_see_account,
     can_see_evidence,
     can_view_request,
-    can_withdraw_request,
     step_approvers,
 )
 from accounts.selectors import current_step, requests_for_list, steps_waiting_for
+from accounts.services.decisions import asks_branding, step_decide
 from accounts.services.requests import (
-    REFUSALS,
     IncompleteRequest,
     request_create_draft,
     request_save_draft,
     request_submit,
     request_withdraw,
-    step_decide,
 )
+from accounts.transitions import REQUEST, REQUEST_REFUSALS, SAVE, STEP, SUBMIT, WITHDRAW
 from accounts.validation import EVIDENCE_SIGNATURES, chain_problems, request_problems
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
@@ -53,7 +50,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "waiting": steps_waiting_for(user),
             "page": page,
-            "sees_all": can_see_all_requests(user),
+            "sees_all": can_read_whole_register(user),
         },
     )
 
@@ -80,7 +77,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
-    if not can_edit_request(request.user, draft):
+    if not REQUEST.allowed(request.user, SAVE, draft):
         messages.error(request, "This request can no longer be changed.")
         return redirect("request_detail", pk=draft.pk)
     return _edit(request, draft)
@@ -104,6 +101,10 @@ def _edit(
         request.POST, request.FILES, instance=instance, profile=profile, requester=user
     )
     form.is_valid()
+    if draft is None and not form.has_answers():
+        # Nothing valid was typed: no blank draft is kept behind a page saying there is a problem.
+        form.add_error(None, "Answer at least one question before you save or continue")
+        return _render_edit(request, form, None)
     evidence = form.cleaned_data.get("training_evidence")
     try:
         with transaction.atomic():  # a new draft and its first answers are saved together
@@ -153,8 +154,8 @@ def _render_edit(
 @require_http_methods(["GET", "POST"])
 def request_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
-    if not can_edit_request(request.user, draft):
-        messages.error(request, REFUSALS[RequestStatus(draft.status)])
+    if not REQUEST.allowed(request.user, SUBMIT, draft):
+        messages.error(request, REQUEST_REFUSALS[RequestStatus(draft.status)])
         return redirect("request_detail", pk=draft.pk)
     profile = profile_get()
     problems = request_problems(draft, profile) + chain_problems(draft, profile.approval_chain)
@@ -203,9 +204,9 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "holder_is_team": step is not None and step.kind == StepKind.COMMUNICATIONS,
             "steps": steps,
             "timeline": _timeline(item),
-            "can_decide": step is not None and can_decide(request.user, step),
-            "can_edit": can_edit_request(request.user, item),
-            "can_withdraw": can_withdraw_request(request.user, item),
+            "can_decide": step is not None and bool(STEP.allowed_moves(request.user, step)),
+            "can_edit": REQUEST.allowed(request.user, SAVE, item),
+            "can_withdraw": REQUEST.allowed(request.user, WITHDRAW, item),
             "account": account,
             "account_visible": account is not None and can_see_account(request.user, account),
             "evidence_visible": can_see_evidence(request.user, item),
@@ -217,7 +218,7 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = access_request(request.user, pk)
     step = current_step(item)
-    may_act = step is not None and can_decide(request.user, step)
+    may_act = step is not None and bool(STEP.allowed_moves(request.user, step))
     if request.method == "POST" and not may_act:
         # Someone who approves a step of this round hears from the service exactly what
         # happened (another approver was quicker); nobody else is shown a form to use.
@@ -225,11 +226,10 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not may_act:
         messages.info(request, "This request is not waiting for your decision.")
         return redirect("request_detail", pk=item.pk)
-    asks_branding = step is not None and step.kind == StepKind.COMMUNICATIONS
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         initial={"step": step.pk if step else None},
-        asks_branding=asks_branding,
+        asks_branding=step is not None and asks_branding(step),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,10 +244,13 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ApprovalStep.DoesNotExist:
             raise Http404 from None
         except DomainError as error:
-            messages.error(request, error.message)
+            if error.field is None or step is None:
+                messages.error(request, error.message)
+                return redirect("request_detail", pk=item.pk)
+            form.show_refusal(error)  # the answer the decision needs is shown at its question
         else:
             messages.success(request, "Your decision was recorded.")
-        return redirect("request_detail", pk=item.pk)
+            return redirect("request_detail", pk=item.pk)
     if step is None:
         messages.info(request, "This request is not waiting for a decision.")
         return redirect("request_detail", pk=item.pk)
@@ -261,7 +264,7 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = access_own_request(request.user, pk)
-    if not can_withdraw_request(request.user, item):
+    if not REQUEST.allowed(request.user, WITHDRAW, item):
         messages.error(request, "This request can no longer be withdrawn.")
         return redirect("request_detail", pk=item.pk)
     form = WithdrawForm(request.POST if request.method == "POST" else None)

@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from accounts.demo import seed_requests
+from governance.seeding import run_app_seeders
 from accounts.models import Account, AccountRequest, RequestStatus
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
 
@@ -21,7 +21,7 @@ def submit_and_check(page: Page, button: str) -> None:
 def test_communications_forms_and_their_errors_are_accessible(
     page: Page, live_server: Any, demo_council: None
 ) -> None:
-    seed_requests()
+    run_app_seeders()
     base = live_server.url
     account = Account.objects.get(name="Recycle Right")
     sign_in(page, base, "comms")
@@ -45,7 +45,7 @@ def test_communications_forms_and_their_errors_are_accessible(
 def test_requester_and_administrator_forms_are_accessible(
     page: Page, live_server: Any, demo_council: None
 ) -> None:
-    seed_requests()
+    run_app_seeders()
     base = live_server.url
     sign_in(page, base, "requester")
 

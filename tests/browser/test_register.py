@@ -12,14 +12,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from accounts.demo import seed_requests
+from governance.seeding import run_app_seeders
 from tests.browser.conftest import assert_accessible, sign_in
 
 
 def test_communications_filters_exports_and_opens_a_timeline(
     page: Page, live_server: Any, demo_council: None
 ) -> None:
-    seed_requests()
+    run_app_seeders()
     base = live_server.url
     sign_in(page, base, "comms")
 
@@ -63,7 +63,7 @@ def test_communications_filters_exports_and_opens_a_timeline(
 def test_an_auditor_exports_the_register_as_it_stood_on_a_past_date(
     page: Page, live_server: Any, demo_council: None
 ) -> None:
-    seed_requests()
+    run_app_seeders()
     base = live_server.url
     sign_in(page, base, "auditor")
     day = (timezone.localdate() - datetime.timedelta(days=200)).isoformat()

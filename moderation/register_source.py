@@ -1,0 +1,146 @@
+"""What moderation tells the register (accounts.moderators): counts, who sees which account,
+the account page's list of moderators, export columns and timeline entries, and what happens
+to moderators when an account is approved or closed."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, IntegerField, QuerySet, Subquery
+from django.db.models.expressions import BaseExpression
+
+from accounts.moderators import Moderator, TimelineSource
+from governance.models import User
+from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.services import assignment_propose, assignments_end_for_account
+
+OPEN_ASSIGNMENT = [
+    AssignmentState.AWAITING_DECLARATION,
+    AssignmentState.ACTIVE,
+    AssignmentState.SUSPENDED,
+]
+# Moderators who may see the account and record a review: active, or awaiting the declaration
+# that the declarations issue will require first. A suspended moderator sees nothing of it.
+REVIEWER_STATES = [AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION]
+STATE_WORDS = {
+    AssignmentState.ACTIVE: "active",
+    AssignmentState.AWAITING_DECLARATION: "awaiting declaration",
+    AssignmentState.SUSPENDED: "suspended",
+}
+TIMELINE_LABELS = {
+    "state": "state",
+    "starts_on": "start date",
+    "ends_on": "end date",
+    "person": "moderator",
+    "reason": "reason",
+    "granted_by": "granted by",
+}
+
+
+def assignments_as_of(moment: datetime.datetime) -> QuerySet[Any, Any]:
+    history = ModeratorAssignment.history
+    return history.filter(history_date__lt=moment).latest_of_each().exclude(history_type="-")
+
+
+class ModerationSource:
+    def active_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        if moment is None:
+            rows: QuerySet[Any, Any] = ModeratorAssignment.objects.filter(account=account_ref)
+            key = "pk"
+        else:
+            rows = assignments_as_of(moment).filter(account_id=account_ref)
+            key = "history_id"
+        counts = (
+            rows.filter(state=AssignmentState.ACTIVE)
+            .order_by()
+            .values("account_id")
+            .annotate(total=Count(key))
+            .values("total")
+        )
+        return Subquery(counts, output_field=IntegerField())
+
+    def moderated_account_ids(self, user: User) -> QuerySet[Any, Any]:
+        return ModeratorAssignment.objects.filter(person=user, state__in=REVIEWER_STATES).values(
+            "account_id"
+        )
+
+    def line_managed_account_ids(self, manager: User) -> QuerySet[Any, Any]:
+        return ModeratorAssignment.objects.filter(
+            person__line_manager=manager, state__in=REVIEWER_STATES
+        ).values("account_id")
+
+    def moderators_of(self, account: Any) -> list[Moderator]:
+        return [
+            Moderator(
+                person=assignment.person,
+                state=assignment.state,
+                state_label=assignment.get_state_display(),
+                starts_on=assignment.starts_on,
+                ends_on=assignment.ends_on,
+                granted_by=assignment.granted_by,
+                reason=assignment.reason,
+                active=assignment.state == AssignmentState.ACTIVE,
+                may_review=assignment.state in REVIEWER_STATES,
+            )
+            for assignment in ModeratorAssignment.objects.filter(account=account)
+            .select_related("person", "granted_by")
+            .order_by("state", "person__full_name")
+        ]
+
+    def reviewers_by_account(self, account_ids: list[int]) -> dict[int, list[User]]:
+        grouped: dict[int, list[User]] = defaultdict(list)
+        for assignment in ModeratorAssignment.objects.filter(
+            account_id__in=account_ids, state__in=REVIEWER_STATES
+        ).select_related("person__line_manager"):
+            grouped[assignment.account_id].append(assignment.person)
+        return grouped
+
+    def names_by_account(
+        self, account_ids: QuerySet[Any, Any], moment: datetime.datetime | None
+    ) -> dict[int, str]:
+        source = ModeratorAssignment.objects if moment is None else assignments_as_of(moment)
+        found = list(
+            source.filter(state__in=OPEN_ASSIGNMENT, account_id__in=account_ids).values(
+                "account_id", "person_id", "state"
+            )
+        )
+        names = dict(
+            User.objects.filter(pk__in={row["person_id"] for row in found}).values_list(
+                "pk", "full_name"
+            )
+        )
+        grouped: dict[int, list[str]] = defaultdict(list)
+        for row in sorted(found, key=lambda row: names.get(row["person_id"], "")):
+            grouped[row["account_id"]].append(
+                f"{names.get(row['person_id'], '?')} ({STATE_WORDS[row['state']]})"
+            )
+        return {account: "; ".join(people) for account, people in grouped.items()}
+
+    def timeline(self, account: Any) -> Iterable[TimelineSource]:
+        ids = list(ModeratorAssignment.objects.filter(account=account).values_list("pk", flat=True))
+        history = list(
+            ModeratorAssignment.history.filter(id__in=ids).order_by("history_date", "history_id")
+        )
+        return [
+            TimelineSource(
+                model=ModeratorAssignment,
+                ids=ids,
+                history=history,
+                labels=TIMELINE_LABELS,
+                noun="a moderator",
+            )
+        ]
+
+    def account_approved(
+        self, *, account: Any, people: list[User], approver: User, reason: str, now: Any
+    ) -> None:
+        for person in people:
+            assignment_propose(
+                account=account, person=person, granted_by=approver, reason=reason, now=now
+            )
+
+    def account_closed(self, *, account: Any, actor: User, reason: str, now: Any) -> None:
+        assignments_end_for_account(account=account, actor=actor, reason=reason, now=now)
