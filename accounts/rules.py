@@ -44,6 +44,12 @@ def can_edit_register(user: Any) -> bool:
     return roles.is_communications(user)
 
 
+def can_change_account(user: Any, account: Account) -> bool:
+    """A change to one account's record or status: Communications (MSM 5.3, REG-1; closing an
+    account MSM 5.13, MDM 8.10)."""
+    return can_edit_register(user)
+
+
 def communications_team() -> QuerySet[User]:
     return User.objects.filter(groups__name=roles.COMMUNICATIONS, is_active=True).filter(
         Q(leaver_recorded_at__isnull=True)

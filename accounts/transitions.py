@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import AccountRequest, AccountStatus, ApprovalStep, RequestStatus, StepStatus
-from accounts.rules import can_decide, can_edit_register, can_review, is_requester
+from accounts.rules import can_change_account, can_decide, can_review, is_requester
 from governance.transitions import Move, StateMachine, by_the_portal
 
 # ---------------------------------------------------------------------------------------------
@@ -139,10 +139,6 @@ _OPEN_ACCOUNT = frozenset(
 )
 
 
-def _by_communications(user: Any, account: Any) -> bool:
-    return can_edit_register(user)
-
-
 def _cannot_now(label: str) -> Any:
     def refusal(account: Any) -> str:
         return (
@@ -162,7 +158,7 @@ def _status_change(name: str, sources: frozenset[str], target: str, label: str) 
         name,
         sources,
         target,
-        _by_communications,
+        can_change_account,
         label,
         _ONLY_COMMUNICATIONS,
         wrong_state=_cannot_now(label),
@@ -206,7 +202,7 @@ ACCOUNT: StateMachine[Any] = StateMachine(
             KEEP_OPEN,
             _OPEN_ACCOUNT,
             None,
-            _by_communications,
+            can_change_account,
             "Keep it open: a review recommends closing it",
             _ONLY_COMMUNICATIONS,
             wrong_state=NOTHING_TO_KEEP_OPEN,
@@ -216,7 +212,7 @@ ACCOUNT: StateMachine[Any] = StateMachine(
             EDIT,
             frozenset(AccountStatus.values),
             None,
-            _by_communications,
+            can_change_account,
             "Change the record",
             _ONLY_COMMUNICATIONS,
         ),

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from governance import navigation, roles
+from governance import navigation
 from governance.models import Event, ServiceArea, User
+from governance.rules import can_change_profile, can_view_organisation, can_view_profile
 from governance.todo import Todo, register
-from governance.views import can_view_organisation, can_view_profile
 
 
 @register
 def administrator_todos(user: User) -> Iterator[Todo]:
-    if not roles.is_administrator(user):
+    if not can_change_profile(user):
         return
     if not Event.objects.filter(action="profile.preset_applied").exists():
         yield Todo(

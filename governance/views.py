@@ -22,9 +22,15 @@ from governance.celery import app as celery_app
 from governance.decorators import allowed_if
 from governance.forms import PresetForm, ProfileForm, StaffImportConfirmForm, StaffImportForm
 from governance.http import AuthenticatedRequest
-from governance.models import PolicyProfile, Preset, ServiceArea, StaffImport, User
+from governance.models import PolicyProfile, Preset, ServiceArea, StaffImport
 from governance.navigation import sections_for
 from governance.presets import PRESETS, PROFILE_FIELDS
+from governance.rules import (
+    can_change_profile,
+    can_import_staff,
+    can_view_organisation,
+    can_view_profile,
+)
 from governance.services.profile import profile_apply_preset, profile_get, profile_update
 from governance.services.staff_import import (
     MAX_UPLOAD_ROWS,
@@ -36,19 +42,6 @@ from governance.services.staff_import import (
 from governance.todo import todos_for
 
 PAGE_SIZE = 50
-
-
-def can_view_organisation(user: User) -> bool:
-    return (
-        roles.is_administrator(user)
-        or roles.is_hr(user)
-        or roles.is_communications(user)
-        or roles.is_auditor(user)
-    )
-
-
-def can_view_profile(user: User) -> bool:
-    return can_view_organisation(user) or roles.is_policy_owner(user) or roles.is_legal(user)
 
 
 @require_GET
@@ -134,7 +127,7 @@ def organisation(request: AuthenticatedRequest) -> HttpResponse:
         {
             "areas": areas,
             "imports": StaffImport.objects.select_related("imported_by")[:5],
-            "can_import": roles.is_administrator(request.user),
+            "can_import": can_import_staff(request.user),
         },
     )
 
@@ -154,7 +147,7 @@ PENDING_IMPORT_KEY = "staff-import-pending:"
 PENDING_IMPORT_SECONDS = 30 * 60
 
 
-@allowed_if(roles.is_administrator)
+@allowed_if(can_import_staff)
 @require_http_methods(["GET", "POST"])
 def staff_import(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and "token" in request.POST:
@@ -261,13 +254,13 @@ def policy_profile(request: AuthenticatedRequest) -> HttpResponse:
         {
             "profile": profile,
             "rows": rows,
-            "can_change": roles.is_administrator(request.user),
+            "can_change": can_change_profile(request.user),
             "presets": [(key, Preset(key).label) for key in PRESETS],
         },
     )
 
 
-@allowed_if(roles.is_administrator)
+@allowed_if(can_change_profile)
 @require_http_methods(["GET", "POST"])
 def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_get()
@@ -280,7 +273,7 @@ def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "governance/policy_profile_preset.html", {"form": form})
 
 
-@allowed_if(roles.is_administrator)
+@allowed_if(can_change_profile)
 @require_http_methods(["GET", "POST"])
 def policy_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_get()

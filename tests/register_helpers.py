@@ -6,7 +6,11 @@ import datetime
 from typing import Any
 
 from accounts.models import Account, AccountStatus, Platform, TwoFactorMethod
-from accounts.services.register import account_record_existing
+from accounts.services.register import (
+    account_change_status,
+    account_record_existing,
+    account_record_unapproved,
+)
 from governance.models import ServiceArea, User
 from moderation.services import assignment_record_existing
 
@@ -40,4 +44,32 @@ def make_account(
     account = account_record_existing(actor=comms, values=fields, status=status, now=now)
     for person in moderators:
         assignment_record_existing(account=account, person=person, actor=comms, now=now)
+    return account
+
+
+def account_in(
+    status: str, comms: User, area: ServiceArea, moderators: tuple[User, ...]
+) -> Account:
+    if status == AccountStatus.UNAPPROVED:
+        return account_record_unapproved(
+            actor=comms,
+            values={
+                "platform": "x",
+                "platform_other": "",
+                "name": "Found",
+                "handle": "@found",
+                "url": "",
+                "service_area": area,
+                "responsible_officer": None,
+            },
+            discovered_how="Monitoring",
+        )
+    account = make_account(comms, area, moderators=moderators, status=AccountStatus.BEING_SET_UP)
+    if status == AccountStatus.BEING_SET_UP:
+        return account
+    account = account_change_status(actor=comms, account=account, action="activate", reason="Live")
+    if status == AccountStatus.SUSPENDED:
+        return account_change_status(actor=comms, account=account, action="suspend", reason="x")
+    if status == AccountStatus.CLOSED:
+        return account_change_status(actor=comms, account=account, action="close", reason="x")
     return account

@@ -64,8 +64,10 @@ def decide_current(
     )
 
 
-def request_in(status: str, requester: User, backups: list[User]) -> AccountRequest:
-    request = complete_draft(requester, backups)
+def request_in(
+    status: str, requester: User, backups: list[User], **overrides: Any
+) -> AccountRequest:
+    request = complete_draft(requester, backups, **overrides)
     if status == RequestStatus.DRAFT:
         return request
     request = request_submit(actor=requester, request=request)

@@ -11,8 +11,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Account, AccountStatus, ReviewOutcome
 from accounts.events import WRITTEN_BEFORE
+from accounts.models import Account, AccountStatus, ReviewOutcome
+from accounts.services.decisions import requests_remind_waiting
 from accounts.services.register import (
     STATUS_EVENTS,
     account_change_status,
@@ -20,49 +21,20 @@ from accounts.services.register import (
     account_update,
     add_months,
 )
-from accounts.services.decisions import requests_remind_waiting
 from accounts.services.requests import (
     request_create_draft,
     request_save_draft,
     request_submit,
 )
-from accounts.transitions import ACCOUNT, STATUS_CHANGES
 from accounts.services.reviews import review_record, reviews_remind
+from accounts.transitions import ACCOUNT, STATUS_CHANGES
 from governance.errors import DomainError
 from governance.models import Event, Notification, ServiceArea, User
 from moderation.models import AssignmentState, ModeratorAssignment
-from tests.register_helpers import make_account
+from tests.register_helpers import account_in, make_account
 from tests.requests_helpers import ANSWERS, PDF, complete_draft, decide_current
 
 ALL_STATUSES = [status.value for status in AccountStatus]
-
-
-def account_in(
-    status: str, comms: User, area: ServiceArea, moderators: tuple[User, ...]
-) -> Account:
-    if status == AccountStatus.UNAPPROVED:
-        return account_record_unapproved(
-            actor=comms,
-            values={
-                "platform": "x",
-                "platform_other": "",
-                "name": "Found",
-                "handle": "@found",
-                "url": "",
-                "service_area": area,
-                "responsible_officer": None,
-            },
-            discovered_how="Monitoring",
-        )
-    account = make_account(comms, area, moderators=moderators, status=AccountStatus.BEING_SET_UP)
-    if status == AccountStatus.BEING_SET_UP:
-        return account
-    account = account_change_status(actor=comms, account=account, action="activate", reason="Live")
-    if status == AccountStatus.SUSPENDED:
-        return account_change_status(actor=comms, account=account, action="suspend", reason="x")
-    if status == AccountStatus.CLOSED:
-        return account_change_status(actor=comms, account=account, action="close", reason="x")
-    return account
 
 
 @pytest.mark.parametrize("status", ALL_STATUSES)

@@ -42,6 +42,14 @@ def review_record(
     with transaction.atomic():
         account = lock_account(account)
         ACCOUNT.check(actor, REVIEW, account)
+        # The same form sent twice (a double click, a resent page) records one review.
+        if AccountReview.objects.filter(
+            account=account, reviewer=actor, reviewed_on=reviewed_on
+        ).exists():
+            raise DomainError(
+                f"You have already recorded a review of {account.name} for "
+                f"{long_date(reviewed_on)}."
+            )
         latest = AccountReview.objects.filter(account=account).order_by("-reviewed_on").first()
         if latest is not None and reviewed_on < latest.reviewed_on:
             raise DomainError(

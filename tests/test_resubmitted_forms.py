@@ -1,0 +1,128 @@
+"""Forms sent twice or sent empty, a backup officer in Communications, and e-mail wording from
+templates: findings of the hostile probe (issue 7), each seen as a person would see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AccountRequest, AccountReview, RequestStatus
+from accounts.selectors import current_step
+from governance import roles
+from governance.emails import render_email
+from governance.models import Notification, Preset, ServiceArea, User
+from governance.services.profile import profile_apply_preset
+from tests.conftest import make_person
+from tests.register_helpers import make_account
+from tests.requests_helpers import decide_current, request_in
+
+
+def page_of(response: Any) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_review_form_sent_twice_records_one_review(
+    communications: User, requester: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    account = make_account(communications, leisure, moderators=(requester,))
+    client = client_for(requester)
+    today = timezone.localdate()
+    answers = {
+        "reviewed_on_0": str(today.day),
+        "reviewed_on_1": str(today.month),
+        "reviewed_on_2": str(today.year),
+        "found_inappropriate": "no",
+        "outcome": "keep",
+    }
+
+    first = client.post(f"/register/{account.pk}/reviews/new/", answers, follow=True)
+    again = client.post(f"/register/{account.pk}/reviews/new/", answers, follow=True)
+
+    assert "Your review was recorded." in page_of(first)
+    assert AccountReview.objects.filter(account=account).count() == 1
+    assert "You have already recorded a review of" in page_of(again)
+
+
+@pytest.mark.django_db
+def test_an_empty_new_request_keeps_no_blank_draft(requester: User, client_for: Any) -> None:
+    client = client_for(requester)
+
+    response = client.post("/requests/new/", {})
+
+    assert response.status_code == 200
+    assert "There is a problem" in page_of(response)
+    assert "Answer at least one question before you save or continue" in page_of(response)
+    assert not AccountRequest.objects.filter(requester=requester).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_request_with_one_answer_is_kept_as_a_draft(requester: User, client_for: Any) -> None:
+    client = client_for(requester)
+
+    client.post("/requests/new/", {"proposed_name": "Summer in the Parks", "save": "Save"})
+
+    draft = AccountRequest.objects.get(requester=requester)
+    assert draft.status == RequestStatus.DRAFT
+    assert draft.proposed_name == "Summer in the Parks"
+
+
+@pytest.mark.django_db
+def test_a_backup_officer_in_communications_cannot_give_the_final_approval(
+    requester: User,
+    line_manager: User,
+    head_of_service: User,
+    communications: User,
+    administrator: User,
+    client_for: Any,
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    named = make_person("nia@council.example", "Nia Comms", groups=(roles.COMMUNICATIONS,))
+    request = request_in(RequestStatus.SUBMITTED, requester, [named])
+    request = decide_current(request)  # line manager
+    request = decide_current(request)  # Head of Service
+    step = current_step(request)
+    assert step is not None
+    client = client_for(named)
+
+    detail = page_of(client.get(f"/requests/{request.pk}/"))
+    sent = client.post(
+        f"/requests/{request.pk}/decide/",
+        {"step": step.pk, "decision": "approve", "branding_confirmed": "on"},
+        follow=True,
+    )
+
+    assert "Record your decision" not in detail
+    assert f'href="/requests/{request.pk}/decide/"' not in detail
+    step.refresh_from_db()
+    assert step.decided_by is None
+    assert "This request is not waiting for your decision." in page_of(sent)
+    # The other member of Communications is asked; the named officer is not.
+    asked = set(
+        Notification.objects.filter(subject__endswith="needs your decision").values_list(
+            "recipient__email", flat=True
+        )
+    )
+    assert communications.email in asked
+    assert named.email not in asked
+
+
+@pytest.mark.django_db
+def test_notification_wording_comes_from_templates_as_plain_text(
+    requester: User, colleague: User
+) -> None:
+    requester.full_name = "Siobhan O'Brien & Co"
+    requester.save(update_fields=["full_name"])
+    request = request_in(RequestStatus.DRAFT, requester, [colleague])
+    step_kind = type("Step", (), {"get_kind_display": "Line manager"})()
+
+    subject, body = render_email(
+        "accounts/email/step_waiting.txt", {"request": request, "step": step_kind}
+    )
+
+    assert subject == f"{request.reference} needs your decision"
+    assert body.startswith("Siobhan O'Brien & Co asked for a new official account")
+    assert "&#x27;" not in body
+    assert "&amp;" not in body

@@ -1,0 +1,241 @@
+"""Every move of every transition table, as every member of the cast.
+
+The expectations are written out here from the policy, not read back from the tables: a table
+(or a predicate it names) that lets the wrong person in, or keeps the right one out, fails.
+Where a person may not make a move, the service refuses them too and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts import rules as account_rules
+from accounts.models import AccountStatus, RequestStatus, StepStatus
+from accounts.selectors import current_step
+from accounts.services.decisions import step_decide
+from accounts.services.register import account_change_status, account_keep_open, account_update
+from accounts.services.requests import request_save_draft, request_submit, request_withdraw
+from accounts.services.reviews import review_record
+from accounts.transitions import (
+    ACCOUNT,
+    DECISIONS,
+    EDIT,
+    KEEP_OPEN,
+    REQUEST,
+    REVIEW,
+    SAVE,
+    STATUS_CHANGES,
+    STEP,
+    SUBMIT,
+    WITHDRAW,
+)
+from governance import roles, transitions
+from governance.errors import DomainError
+from governance.models import Event, Preset, ServiceArea, StepKind, User
+from governance.services.profile import profile_apply_preset
+from moderation import rules as moderation_rules
+from moderation.models import ModeratorAssignment
+from moderation.services import assignment_end
+from moderation.transitions import ASSIGNMENT, END
+from tests.conftest import make_person
+from tests.register_helpers import account_in
+from tests.requests_helpers import request_in
+
+TABLES = [REQUEST, STEP, ACCOUNT, ASSIGNMENT]
+RULE_MODULES = {account_rules.__name__, moderation_rules.__name__, transitions.__name__}
+
+
+def people(cast: dict[str, User | None], **more: User) -> dict[str, Any]:
+    """The cast as pages meet them: the anonymous visitor is Django's AnonymousUser."""
+    return {name: person or AnonymousUser() for name, person in {**cast, **more}.items()}
+
+
+def test_every_move_names_a_rule_and_what_a_refused_person_is_told() -> None:
+    for table in TABLES:
+        for move in table.moves:
+            assert move.who.__module__ in RULE_MODULES, (table.name, move.name)
+            assert move.sources <= set(table.states), (table.name, move.name)
+            if move.who is not transitions.by_the_portal:
+                assert move.refused.endswith("."), (table.name, move.name)
+                assert move.label, (table.name, move.name)
+
+
+def test_the_portals_own_moves_are_offered_to_nobody(cast: dict[str, User | None]) -> None:
+    for table in TABLES:
+        for move in table.moves:
+            if move.who is transitions.by_the_portal:
+                assert not any(move.who(person, None) for person in people(cast).values())
+
+
+@pytest.mark.django_db
+def test_request_moves_belong_to_the_requester_alone(
+    cast: dict[str, User | None], colleague: User, administrator: User
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    everyone = people(cast, backup_officer=colleague)
+    for status in RequestStatus.values:
+        request = request_in(
+            status,
+            cast["requester"],  # type: ignore[arg-type]
+            [colleague],
+            proposed_handle=f"@{status}",
+        )
+        for name, person in everyone.items():
+            for move in (SAVE, SUBMIT, WITHDRAW):
+                expected = name == "requester" and status in REQUEST[move].sources
+                assert REQUEST.allowed(person, move, request) is expected, (status, name, move)
+                if expected or not person.is_authenticated:
+                    continue
+                events = Event.objects.count()
+                with pytest.raises(DomainError):
+                    if move == SAVE:
+                        request_save_draft(actor=person, request=request, values={"aims": "Mine"})
+                    elif move == SUBMIT:
+                        request_submit(actor=person, request=request)
+                    else:
+                        request_withdraw(actor=person, request=request)
+                request.refresh_from_db()
+                assert request.status == status
+                assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_each_step_is_decided_by_its_approver_and_nobody_named_in_the_request(
+    cast: dict[str, User | None], colleague: User, administrator: User
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    # A member of Communications who is named as a backup officer must not decide any step.
+    named_comms = make_person(
+        "named.comms@council.example", "Nia Comms", groups=(roles.COMMUNICATIONS,)
+    )
+    requester = cast["requester"]
+    request = request_in(RequestStatus.SUBMITTED, requester, [colleague, named_comms])  # type: ignore[arg-type]
+    approver_of = {
+        StepKind.LINE_MANAGER: "line_manager",
+        StepKind.HEAD_OF_SERVICE: "head_of_service",
+        StepKind.COMMUNICATIONS: "communications",
+    }
+    everyone = people(cast, backup_officer=colleague, named_comms=named_comms)
+    for kind, approver in approver_of.items():
+        step = current_step(request)
+        assert step is not None and step.kind == kind
+        later = request.steps.filter(status=StepStatus.WAITING)
+        for name, person in everyone.items():
+            for decision in DECISIONS:
+                expected = name == approver
+                assert STEP.allowed(person, decision, step) is expected, (kind, name, decision)
+                assert not any(STEP.allowed(person, decision, waiting) for waiting in later)
+            if name == approver or not person.is_authenticated:
+                continue
+            with pytest.raises(DomainError):
+                step_decide(
+                    actor=person,
+                    request=request,
+                    step_id=step.pk,
+                    decision="approve",
+                    branding_confirmed=True,
+                )
+            step.refresh_from_db()
+            assert step.status == StepStatus.PENDING
+        request = step_decide(
+            actor=everyone[approver],  # type: ignore[arg-type]
+            request=request,
+            step_id=step.pk,
+            decision="approve",
+            branding_confirmed=True,
+        )
+    assert request.status == RequestStatus.APPROVED
+
+
+def _try_account_move(move: str, person: User, account: Any) -> None:
+    if move in STATUS_CHANGES:
+        account_change_status(actor=person, account=account, action=move, reason="Because")
+    elif move == KEEP_OPEN:
+        account_keep_open(actor=person, account=account, reason="Because")
+    elif move == EDIT:
+        account_update(actor=person, account=account, values={"name": "Renamed"}, reason="Why")
+    else:
+        review_record(
+            actor=person,
+            account=account,
+            reviewed_on=account.created_at.date(),
+            found_inappropriate=False,
+            content_removed=False,
+            reported_to_platform=False,
+            notes="",
+            outcome="keep",
+        )
+
+
+@pytest.mark.django_db
+def test_account_moves_belong_to_communications_and_reviews_to_moderators(
+    cast: dict[str, User | None], leisure: ServiceArea, colleague: User
+) -> None:
+    comms = cast["communications"]
+    assert comms is not None
+    everyone = people(cast, moderator=colleague)
+    for status in AccountStatus.values:
+        account = account_in(status, comms, leisure, (colleague,))
+        for name, person in everyone.items():
+            for move in [move.name for move in ACCOUNT.moves]:
+                in_state = status in ACCOUNT[move].sources and move != KEEP_OPEN
+                who = name == "moderator" if move == REVIEW else name == "communications"
+                expected = in_state and who
+                assert ACCOUNT.allowed(person, move, account) is expected, (status, name, move)
+                if expected or not person.is_authenticated:
+                    continue
+                events = Event.objects.count()
+                with pytest.raises(DomainError):
+                    _try_account_move(move, person, account)
+                assert Event.objects.count() == events
+        account.refresh_from_db()
+        assert account.status == status
+
+
+@pytest.mark.django_db
+def test_keep_open_is_offered_only_while_a_review_recommends_closing(
+    communications: User, leisure: ServiceArea, colleague: User
+) -> None:
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, (colleague,))
+    assert not ACCOUNT.allowed(communications, KEEP_OPEN, account)
+    review_record(
+        actor=colleague,
+        account=account,
+        reviewed_on=account.created_at.date(),
+        found_inappropriate=False,
+        content_removed=False,
+        reported_to_platform=False,
+        notes="Quiet",
+        outcome="close",
+    )
+    account.refresh_from_db()
+    assert ACCOUNT.allowed(communications, KEEP_OPEN, account)
+    assert not ACCOUNT.allowed(colleague, KEEP_OPEN, account)
+
+
+@pytest.mark.django_db
+def test_an_assignment_is_ended_by_communications_or_the_moderators_line_manager(
+    cast: dict[str, User | None], leisure: ServiceArea, colleague: User
+) -> None:
+    comms = cast["communications"]
+    assert comms is not None
+    account = account_in(AccountStatus.ACTIVE, comms, leisure, (colleague,))
+    assignment = ModeratorAssignment.objects.get(account=account, person=colleague)
+    for name, person in people(cast, moderator=colleague).items():
+        expected = name in {"communications", "line_manager"}
+        assert ASSIGNMENT.allowed(person, END, assignment) is expected, name
+        if not expected and person.is_authenticated:
+            with pytest.raises(DomainError):
+                assignment_end(
+                    assignment=assignment, actor=person, reason="x", now=account.created_at
+                )
+    ended = assignment_end(
+        assignment=assignment,
+        actor=cast["line_manager"],
+        reason="Left the team",
+        now=account.created_at,
+    )
+    assert not any(ASSIGNMENT.allowed(person, END, ended) for person in people(cast).values())
