@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from governance import navigation
+from governance import events, navigation
 from governance.models import Event, ServiceArea, User
 from governance.rules import can_change_profile, can_view_organisation, can_view_profile
 from governance.todo import Todo, register
@@ -16,7 +16,7 @@ from governance.todo import Todo, register
 def administrator_todos(user: User) -> Iterator[Todo]:
     if not can_change_profile(user):
         return
-    if not Event.objects.filter(action="profile.preset_applied").exists():
+    if not Event.objects.filter(action=events.PROFILE_PRESET_APPLIED).exists():
         yield Todo(
             section="Setting up the portal",
             title="Choose which council's policy the portal applies",

@@ -5,9 +5,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from governance import events
+from governance.changes import record_change
 from governance.formatting import long_date
 from governance.models import User
-from governance.services.events import event_record
 
 
 def staff_record_leaver(
@@ -22,11 +23,11 @@ def staff_record_leaver(
         if person.leaving_date > timezone.localdate(now):
             return False
         person.leaver_recorded_at = now
-        person.save(update_fields=["leaver_recorded_at"])
-        event_record(
+        record_change(
+            person,
             actor=actor,
-            action="staff.left",
-            subject=person,
+            action=events.STAFF_LEFT,
+            update_fields=["leaver_recorded_at"],
             summary=f"{person.full_name} left on {long_date(person.leaving_date)}",
             data={"leaving_date": person.leaving_date.isoformat()},
             now=now,

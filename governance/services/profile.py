@@ -4,10 +4,11 @@ from typing import Any
 
 from django.db import transaction
 
+from governance import events
+from governance.changes import record_change
 from governance.errors import DomainError
 from governance.models import PolicyProfile, Preset, User
 from governance.presets import PRESETS, PROFILE_FIELDS, preset_values
-from governance.services.events import event_record
 
 
 def profile_get() -> PolicyProfile:
@@ -34,11 +35,10 @@ def profile_apply_preset(*, actor: User, preset: str) -> PolicyProfile:
         for name, value in values.items():
             setattr(profile, name, value)
         profile.preset = preset
-        profile.save()
-        event_record(
+        record_change(
+            profile,
             actor=actor,
-            action="profile.preset_applied",
-            subject=profile,
+            action=events.PROFILE_PRESET_APPLIED,
             summary=f"Applied the {Preset(preset).label} preset to the policy profile",
             data=_describe(values),
         )
@@ -62,11 +62,10 @@ def profile_update(*, actor: User, values: dict[str, Any], reason: str) -> Polic
             getattr(profile, name) != value for name, value in preset_values(profile.preset).items()
         ):
             profile.preset = Preset.CUSTOM
-        profile.save()
-        event_record(
+        record_change(
+            profile,
             actor=actor,
-            action="profile.updated",
-            subject=profile,
+            action=events.PROFILE_UPDATED,
             summary="Changed the policy profile: " + ", ".join(sorted(changed)),
             reason=reason,
             data=_describe(changed),

@@ -11,8 +11,9 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from governance import events
+from governance.changes import record_change
 from governance.models import ServiceArea, StaffImport, User
-from governance.services.events import event_record
 from governance.services.leavers import staff_record_leaver
 
 from .check import parse_staff_csv
@@ -52,7 +53,7 @@ def import_staff(
             _apply(rows, report, actor=actor, complete_feed=complete_feed, now=now)
             if not record_unchanged and not report.changed_anything:
                 return report
-            record = StaffImport.objects.create(
+            record = StaffImport(
                 imported_at=now,
                 imported_by=actor,
                 filename=filename[:255],
@@ -65,10 +66,10 @@ def import_staff(
                 leavers=report.leavers,
                 areas_created=report.areas_created,
             )
-            event_record(
+            record_change(
+                record,
                 actor=actor,
-                action="staff.imported",
-                subject=record,
+                action=events.STAFF_IMPORTED,
                 summary=report.summary(filename),
                 data={"sha256": record.sha256, "complete_feed": complete_feed},
                 now=now,
