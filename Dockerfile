@@ -61,6 +61,7 @@ COPY . /app
 # at run time.
 RUN DEBUG=false \
     SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
+    EVENT_LOG_KEY=build-only-event-log-key-not-used-at-run-time \
     ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build.invalid/unused \
     CELERY_BROKER_URL=redis://build.invalid/0 \

@@ -6,4 +6,6 @@ class GovernanceConfig(AppConfig):
     verbose_name = "People, organisation and policy profile"
 
     def ready(self) -> None:
-        from governance import todos  # noqa: F401 - registers this app's task providers
+        from governance import audit, todos  # noqa: F401 - todos registers task providers
+
+        audit.connect()  # event rows for allauth's two-step verification and password changes

@@ -37,6 +37,23 @@ else:
             "Environment variable SECRET_KEY must be at least 50 characters long."
         )
 
+# Seals the event log and signs its checkpoints (governance.models.events). It is kept out of
+# the database so that someone who can write to the database cannot rewrite the log unseen,
+# and it must never change: rows sealed with an old key no longer verify.
+if DEBUG:
+    EVENT_LOG_KEY = env_str("EVENT_LOG_KEY", "laptop-only-event-log-key-never-used-in-production")
+else:
+    EVENT_LOG_KEY = env_str("EVENT_LOG_KEY", required=True)
+    if len(EVENT_LOG_KEY) < 32:
+        raise ImproperlyConfigured(
+            "Environment variable EVENT_LOG_KEY must be at least 32 characters long."
+        )
+    if EVENT_LOG_KEY == SECRET_KEY:
+        # SECRET_KEY may be rotated; this key may not, so they must be two keys.
+        raise ImproperlyConfigured(
+            "Environment variable EVENT_LOG_KEY must not be the same as SECRET_KEY."
+        )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS must be set when DEBUG is off.")
@@ -388,6 +405,11 @@ CELERY_BEAT_SCHEDULE = {
     "record-leavers": {
         "task": "governance.tasks.record_due_leavers",
         "schedule": crontab(minute=5, hour=0),
+    },
+    # Keyed by the date: a second run that day e-mails nobody again.
+    "publish-event-checkpoint": {
+        "task": "governance.tasks.publish_event_checkpoint",
+        "schedule": crontab(minute=45, hour=6),
     },
 }
 

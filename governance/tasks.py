@@ -3,6 +3,7 @@ safe to run twice."""
 
 from celery import shared_task
 
+from governance.services.events import events_checkpoint_publish
 from governance.services.leavers import record_due_leavers as record_due_leavers_service
 from governance.services.notifications import notifications_deliver_pending
 
@@ -15,3 +16,9 @@ def deliver_pending_notifications() -> int:
 @shared_task
 def record_due_leavers() -> int:
     return record_due_leavers_service()
+
+
+@shared_task
+def publish_event_checkpoint() -> int:
+    """E-mail today's signed checkpoint of the event log to the auditors; once a day at most."""
+    return events_checkpoint_publish().seq

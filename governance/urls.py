@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from governance import views
+from governance import views, views_audit
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,12 @@ urlpatterns = [
     path("policy-profile/", views.policy_profile, name="policy_profile"),
     path("policy-profile/preset/", views.policy_profile_preset, name="policy_profile_preset"),
     path("policy-profile/edit/", views.policy_profile_edit, name="policy_profile_edit"),
+    path("audit/checkpoint/", views_audit.event_checkpoint, name="event_checkpoint"),
+    path(
+        "audit/checkpoint/download/",
+        views_audit.event_checkpoint_download,
+        name="event_checkpoint_download",
+    ),
     # Work email addresses come from the HR feed, so allauth's page for changing them is off.
     path("auth/email/", views.email_managed_by_hr, name="account_email"),
     path("", include("accounts.urls")),

@@ -4,12 +4,20 @@ Rows are append-only and chained: each carries the SHA-256 of its own content an
 before it, so that editing or removing a row in the database breaks the chain, which
 ``manage.py verify_events`` reports. simple-history keeps field-level history beside this; the
 event log records who did what and why.
+
+A SHA-256 chain alone does not stop someone who can write to the database: they can edit a row
+and recompute every later hash. So each row also carries a seal (``mac``), an HMAC of the
+previous row's seal and this row's hash, keyed with ``settings.EVENT_LOG_KEY``, which lives in the
+environment and never in the database. Removing the newest rows and winding the chain head back
+leaves a chain that still verifies; signed checkpoints kept outside the database catch that
+(``governance.services.events``).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 from typing import Any, NoReturn
 
@@ -18,6 +26,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 GENESIS_HASH = "0" * 64
+# The seal of the first row is made over this "previous seal", as its hash is over GENESIS_HASH.
+GENESIS_MAC = "0" * 64
+
+
+def derived_key(purpose: str) -> bytes:
+    """A key for one purpose, so an event seal can never pass for a checkpoint signature."""
+    return hmac.new(settings.EVENT_LOG_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def event_seal(prev_mac: str, event_hash: str) -> str:
+    """The HMAC that chains a row to the one before it (the migration 0005 copy must match)."""
+    message = f"{prev_mac}:{event_hash}".encode()
+    return hmac.new(derived_key("event-seal"), message, hashlib.sha256).hexdigest()
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -50,6 +71,13 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    mac = models.CharField(
+        "seal",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="HMAC of the previous seal and this row's hash, keyed outside the database.",
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -86,12 +114,16 @@ class Event(models.Model):
         canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
+    def compute_mac(self, prev_mac: str) -> str:
+        return event_seal(prev_mac, self.hash)
+
 
 class EventChainHead(models.Model):
     """One row, locked by each writer so that events are numbered and chained in order."""
 
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_mac = models.CharField(max_length=64, default=GENESIS_MAC)
 
     def __str__(self) -> str:
         return f"event chain at #{self.seq}"
