@@ -81,6 +81,8 @@ MATRIX: dict[str, Expectation] = {
     "policy_profile": only(*ORGANISATION_READERS, "policy_owner", "legal"),
     "policy_profile_preset": only("administrator"),
     "policy_profile_edit": only("administrator"),
+    "event_checkpoint": only("communications", "auditor"),
+    "event_checkpoint_download": only("communications", "auditor"),
     # account requests: a request sent by the requester, waiting for the Head of Service;
     # edit and check are tried on the requester's draft
     "request_list": everyone(),

@@ -27,6 +27,7 @@ PRODUCTION = {
     "CACHE_URL": "redis://redis:6379/1",
     "SITE_URL": "https://portal.council.example",
     "EMAIL_HOST": "smtp.council.example",
+    "EVENT_LOG_KEY": "a-real-event-log-key-of-forty-two-characters",
 }
 
 
