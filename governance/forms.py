@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
@@ -9,16 +10,55 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import capfirst
 
 from governance.models import BusinessCaseField, PolicyProfile, Preset
 from governance.presets import PRESETS
+from governance.validators import one_line_text, web_address
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class GOVUKForm(forms.Form):
+def question_subject(label: Any) -> str:
+    """How a message names the question: 'Handle', or 'The answer to "Why?"'."""
+    text = str(label or "This answer").strip()
+    if text.endswith("?"):
+        return f"The answer to “{text}”"
+    return capfirst(text)
+
+
+class OneLineText:
+    """Mix into a form: a text box that is not a Textarea takes one line of visible text.
+
+    A name with a line break in it would add headers to every e-mail about the account; a
+    bidirectional override or a zero-width space makes one handle look like another. The check
+    is added when the form is cleaned, so that it also covers fields a form adds, relabels or
+    gives another widget in its own __init__.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.Textarea):
+                continue
+            if one_line_text not in field.validators:
+                field.validators.append(one_line_text)
+            field.error_messages["one_line"] = (
+                f"{question_subject(field.label)} must be on one line, with no line breaks, "
+                "tabs or hidden characters"
+            )
+        super().full_clean()  # type: ignore[misc]
+
+
+class WebAddressField(forms.URLField):
+    """A web page's address: http or https only, never ftp:, javascript: or data:."""
+
+    default_validators = [web_address]
+
+
+class GOVUKForm(OneLineText, forms.Form):
     """A form that crispy-forms-gds renders with GOV.UK markup and an error summary."""
 
     submit_label = "Continue"
@@ -66,7 +106,7 @@ class StaffImportForm(GOVUKForm):
         return [Field("file"), Field.checkbox("complete_feed")]
 
 
-class StaffImportConfirmForm(forms.Form):
+class StaffImportConfirmForm(OneLineText, forms.Form):
     """The second step of a complete feed with many leavers: the number the administrator saw."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -87,7 +127,7 @@ class PresetForm(GOVUKForm):
         return [Field.radios("preset", legend_size=Size.MEDIUM)]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(OneLineText, forms.ModelForm):
     required_business_case_fields = forms.MultipleChoiceField(
         label="Business case questions the requester must answer",
         choices=BusinessCaseField.choices,
@@ -197,26 +237,68 @@ class LoginForm(AllauthLoginForm):
 
 
 class GOVUKDateField(DateInputField):
-    """crispy-forms-gds's day-month-year field with the GOV.UK pattern's plain messages."""
+    """crispy-forms-gds's day-month-year field with the GOV.UK pattern's plain messages.
+
+    Every message names the question, so that it still makes sense in the error summary at the
+    top of a page with several dates. Whatever arrives (spaces, letters, a year of a thousand
+    digits, 31 February), the field gives a message or a real date: never a server error, and
+    never anything but a date (or None for an optional date left empty) in cleaned_data.
+    """
+
+    parts = ("day", "month", "year")
+    longest = (2, 2, 4)
 
     def __init__(self, *, example: str = "27 3 2026", **kwargs: Any) -> None:
         self.example = example
         messages = kwargs.pop("error_messages", {})
         super().__init__(**kwargs)
+        self.error_messages.pop("required", None)
         self.error_messages.update(messages)
-        for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
-            subfield.error_messages["incomplete"] = f"The date must include a {part}"
-            subfield.validators = [
-                RegexValidator(r"^[0-9]+$", f"Enter the {part} as a number, like {example}")
-            ]
 
-    def compress(self, data_list: Any) -> datetime.date | None:
-        day, month, year = data_list
-        if not (day and month and year):
+    def about(self) -> str:
+        return f"“{self.label}”" if self.label else "the date"
+
+    def real_date(self) -> str:
+        return f"The date must be a real date, like {self.example}, for {self.about()}"
+
+    def clean(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):  # a disabled field keeps its initial date
+            return value
+        given = list(value) if isinstance(value, list | tuple) else []
+        # Spaces alone count as nothing typed; str() because a part may arrive as a number.
+        parts = [("" if part is None else str(part)).strip() for part in given[:3]]
+        parts += [""] * (3 - len(parts))
+        for subfield in self.fields:
+            subfield.widget.errors = []
+        if not any(parts):
+            if self.required:
+                message = self.error_messages.get("required") or (
+                    f"Enter the day, month and year for {self.about()}"
+                )
+                raise ValidationError(message, code="required")
             return None
-        if not 1900 <= int(year) <= 9999:
-            raise ValidationError("Enter the year in full, like 2026")
+        missing = [part for part, text in zip(self.parts, parts, strict=True) if not text]
+        if missing:
+            wanted = " and a ".join(missing)
+            self._point_at(parts.index(""), f"The date must include a {wanted}, for {self.about()}")
+        for index, text in enumerate(parts):
+            if not re.fullmatch(r"[0-9]+", text, flags=re.ASCII):
+                self._point_at(index, self.real_date())
+            if index == 2 and len(text) != 4:
+                self._point_at(index, f"Enter the year in full, like 2026, for {self.about()}")
+            if len(text) > self.longest[index]:
+                self._point_at(index, self.real_date())
+        day, month, year = (int(text) for text in parts)
+        if year < 1900:
+            self._point_at(2, self.real_date())
         try:
-            return datetime.date(int(year), int(month), int(day))
-        except (ValueError, OverflowError):
-            raise ValidationError(f"The date must be a real date, like {self.example}") from None
+            out = datetime.date(year, month, day)
+        except ValueError:
+            raise ValidationError(self.real_date(), code="invalid") from None
+        self.run_validators(out)
+        return out
+
+    def _point_at(self, index: int, message: str) -> None:
+        """Refuse the date, with the error summary's link pointing at the part to correct."""
+        self.fields[index].widget.errors = [message]
+        raise ValidationError(message, code="invalid")

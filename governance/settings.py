@@ -73,7 +73,11 @@ if not DEBUG:
             "Environment variable EMAIL_HOST (an SMTP server) or EMAIL_BACKEND must be set "
             "when DEBUG is off."
         )
-SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes=("http", "https")).rstrip("/")
+# On the laptop, links in e-mails follow the port `make run` serves on (PORT, scripts/run-laptop).
+_laptop_port = env_int("PORT", 8000, minimum=1) if DEBUG else 8000
+SITE_URL = env_url(
+    "SITE_URL", f"http://localhost:{_laptop_port}", schemes=("http", "https")
+).rstrip("/")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Demo Borough Council")
 SERVICE_NAME = "Social media governance"
@@ -120,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,7 +132,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "governance.middleware.RequireMFAMiddleware",
+    "governance.middleware.PortalNotFoundMiddleware",
 ]
+# With DEBUG on, a missing page shows the portal's own page; true shows Django's technical one.
+TECHNICAL_404 = env_bool("TECHNICAL_404", False)
 
 ROOT_URLCONF = "governance.urls"
 WSGI_APPLICATION = "governance.wsgi.application"
@@ -383,6 +391,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# What a task prints goes to the worker's standard output, not into its log: with the console
+# e-mail backend, `make run` shows the e-mails in its terminal while the log goes to a file.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -76,8 +76,11 @@ def _message(notification: Notification) -> EmailMessage:
         f"{settings.COUNCIL_NAME}: {settings.SERVICE_NAME}",
         f"Everything waiting for you is on your tasks page: {settings.SITE_URL}/",
     ]
+    # The last line of defence: a line break in a subject (an account named before forms
+    # refused them) would make Django refuse the e-mail, and this notification with it.
+    subject = " ".join(f"[{settings.SERVICE_NAME}] {notification.subject}".split())
     return EmailMessage(
-        subject=f"[{settings.SERVICE_NAME}] {notification.subject}",
+        subject=subject,
         body="\n".join(lines),
         to=[recipient.email],
     )

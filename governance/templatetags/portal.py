@@ -96,9 +96,3 @@ TAG_COLOURS = {
 @register.filter
 def tag_colour(status: str) -> str:
     return f"govuk-tag--{TAG_COLOURS.get(str(status), 'grey')}"
-
-
-@register.filter
-def short_day(value: datetime.date | None) -> str:
-    """For tables: 4 Oct 2026."""
-    return f"{value.day} {value:%b %Y}" if value is not None else ""

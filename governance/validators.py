@@ -1,0 +1,57 @@
+"""Checks on what people type that every form of the portal shares."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+# Characters that are invisible or that break a line. Each one in a name, handle or budget code
+# would end up in an e-mail header, a CSV cell or a page: a line break lets a name add a "Bcc:"
+# header, a bidirectional override shows "@evil" as "@live", a zero-width space makes two
+# handles that look the same.
+BIDI_CONTROLS = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+# Cc (control, which includes \t \r \n), Cf (format), and the Unicode line and paragraph
+# separators.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+ONE_LINE_MESSAGE = "Enter this on one line, with no line breaks, tabs or hidden characters"
+
+
+def hidden_character(text: str) -> str | None:
+    """The first line break, tab, control or invisible character in the text, if any."""
+    for character in text:
+        if (
+            character in BIDI_CONTROLS
+            or character in ZERO_WIDTH
+            or unicodedata.category(character) in HIDDEN_CATEGORIES
+        ):
+            return character
+    return None
+
+
+def one_line_text(value: str) -> None:
+    """A validator for one-line answers. Forms word the message with the question's label."""
+    if isinstance(value, str) and hidden_character(value) is not None:
+        raise ValidationError(ONE_LINE_MESSAGE, code="one_line")
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def web_address(value: str) -> None:
+    """Only http and https: an ftp:, javascript: or data: address is not a page to open."""
+    try:
+        scheme = urlsplit(str(value)).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in WEB_SCHEMES:
+        raise ValidationError(
+            "Enter a web address that starts with https:// or http://, like "
+            "https://x.com/LeisureEvents",
+            code="scheme",
+        )
+    URLValidator(schemes=list(WEB_SCHEMES))(value)
