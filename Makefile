@@ -13,10 +13,11 @@ run: install
 	scripts/run-laptop
 
 ## Run the whole test suite (unit, PostgreSQL-only where DATABASE_URL points at PostgreSQL,
-## and browser tests in headless Chromium). Fails when no test ran.
+## and browser tests in headless Chromium). Fails when no test ran; -rs lists why each skipped
+## test was skipped (no Chromium, no PostgreSQL).
 test: install
 	@[ -d node_modules/axe-core ] || npm ci --ignore-scripts --no-audit --no-fund
-	$(UV) run pytest -n 2 $(PYTEST_ARGS)
+	$(UV) run pytest -n 2 -rs $(PYTEST_ARGS)
 
 ## Python packages from the lock file (uv installs it in seconds).
 install:
@@ -25,10 +26,13 @@ install:
 		|| python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) sync --frozen
 
+## The static checks CI runs before the tests: ruff, mypy and no model change without its
+## migration.
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
+	$(UV) run python manage.py makemigrations --check --dry-run
 
 ## Rebuild the committed GOV.UK Frontend assets under static/ (needs Node).
 frontend:
