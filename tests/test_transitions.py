@@ -44,7 +44,7 @@ from tests.conftest import make_person
 from tests.register_helpers import account_in
 from tests.requests_helpers import request_in
 
-TABLES = [REQUEST, STEP, ACCOUNT, ASSIGNMENT]
+TABLES: list[transitions.StateMachine[Any]] = [REQUEST, STEP, ACCOUNT, ASSIGNMENT]
 RULE_MODULES = {account_rules.__name__, moderation_rules.__name__, transitions.__name__}
 
 
@@ -141,7 +141,7 @@ def test_each_step_is_decided_by_its_approver_and_nobody_named_in_the_request(
             step.refresh_from_db()
             assert step.status == StepStatus.PENDING
         request = step_decide(
-            actor=everyone[approver],  # type: ignore[arg-type]
+            actor=everyone[approver],
             request=request,
             step_id=step.pk,
             decision="approve",
@@ -158,16 +158,20 @@ def _try_account_move(move: str, person: User, account: Any) -> None:
     elif move == EDIT:
         account_update(actor=person, account=account, values={"name": "Renamed"}, reason="Why")
     else:
-        review_record(
-            actor=person,
-            account=account,
-            reviewed_on=account.created_at.date(),
-            found_inappropriate=False,
-            content_removed=False,
-            reported_to_platform=False,
-            notes="",
-            outcome="keep",
-        )
+        _review(person, account, "keep")
+
+
+def _review(person: User, account: Any, outcome: str) -> None:
+    review_record(
+        actor=person,
+        account=account,
+        reviewed_on=account.created_at.date(),
+        found_inappropriate=False,
+        content_removed=False,
+        reported_to_platform=False,
+        notes="",
+        outcome=outcome,
+    )
 
 
 @pytest.mark.django_db
@@ -201,16 +205,7 @@ def test_keep_open_is_offered_only_while_a_review_recommends_closing(
 ) -> None:
     account = account_in(AccountStatus.ACTIVE, communications, leisure, (colleague,))
     assert not ACCOUNT.allowed(communications, KEEP_OPEN, account)
-    review_record(
-        actor=colleague,
-        account=account,
-        reviewed_on=account.created_at.date(),
-        found_inappropriate=False,
-        content_removed=False,
-        reported_to_platform=False,
-        notes="Quiet",
-        outcome="close",
-    )
+    _review(colleague, account, "close")
     account.refresh_from_db()
     assert ACCOUNT.allowed(communications, KEEP_OPEN, account)
     assert not ACCOUNT.allowed(colleague, KEEP_OPEN, account)
