@@ -26,12 +26,13 @@ install:
 		|| python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) sync --frozen
 
-## The static checks CI runs before the tests: ruff, mypy and no model change without its
-## migration.
+## The static checks CI runs before the tests: ruff, mypy, the import-linter contracts and no
+## model change without its migration.
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
+	$(UV) run lint-imports
 	$(UV) run python manage.py makemigrations --check --dry-run
 
 ## Rebuild the committed GOV.UK Frontend assets under static/ (needs Node).
