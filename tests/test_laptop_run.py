@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,9 +36,11 @@ case "$1" in
     wait ;;
   python)
     echo "web server running"
-    exec sleep 300 ;;
+    exec sleep "${FAKE_SERVER_SECONDS:-300}" ;;
 esac
 """
+
+WORKER_FILES = ("celery-worker.pid", "worker-leader.pid", "worker-child.pid")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="make run needs a POSIX shell")
 
@@ -72,30 +75,37 @@ def laptop(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "VAR_DIR": str(var)}
 
 
-@pytest.fixture
-def started(laptop: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+def written(var: Path) -> bool:
+    return all((var / name).exists() and (var / name).read_text().strip() for name in WORKER_FILES)
+
+
+@contextlib.contextmanager
+def running(env: dict[str, str], var: Path, **options: Any) -> Iterator[subprocess.Popen[str]]:
     """The run script in a session of its own, as a terminal would start it."""
-    output = (tmp_path / "terminal.txt").open("w")
-    run = subprocess.Popen(
-        ["bash", str(SCRIPT)],
-        env=laptop,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    run = subprocess.Popen(["bash", str(SCRIPT)], env=env, start_new_session=True, **options)
+    leaders: list[int] = []
     try:
-        assert wait_for((tmp_path / "var" / "worker-child.pid").exists), "no worker started"
+        # The script writes its pid file just after the worker starts, not before.
+        assert wait_for(lambda: written(var)), "the worker did not start"
+        leaders.append(int((var / "worker-leader.pid").read_text()))
         yield run
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
-        output.close()
-        # Gone already, unless the test failed: then they must not outlive the test.
-        for pid_file in (tmp_path / "var").glob("worker-*.pid"):
-            with contextlib.suppress(ProcessLookupError, ValueError):
-                os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        # Gone already, unless the test failed: then the worker must not outlive the test.
+        for leader in leaders:  # it leads a process group of its own
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(leader, signal.SIGKILL)
+
+
+@pytest.fixture
+def started(laptop: dict[str, str], tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    with (
+        (tmp_path / "terminal.txt").open("w") as output,
+        running(laptop, tmp_path / "var", stdout=output, stderr=subprocess.STDOUT) as run,
+    ):
+        yield run
 
 
 def worker_processes(tmp_path: Path) -> tuple[int, int]:
@@ -137,8 +147,14 @@ def test_a_second_run_refuses_while_the_first_worker_lives(
     leader, child = worker_processes(tmp_path)
     assert (tmp_path / "var" / "celery-worker.pid").read_text().strip() == str(leader)
 
+    # Were it to start after all, its web server would end at once, and the worker with it.
     second = subprocess.run(
-        ["bash", str(SCRIPT)], env=laptop, capture_output=True, text=True, timeout=30, check=False
+        ["bash", str(SCRIPT)],
+        env={**laptop, "FAKE_SERVER_SECONDS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
     assert second.returncode != 0
@@ -196,15 +212,9 @@ def test_the_log_of_earlier_runs_is_kept(laptop: dict[str, str], tmp_path: Path)
     log.parent.mkdir()
     log.write_text("what the worker did yesterday\n")
 
-    run = subprocess.Popen(["bash", str(SCRIPT)], env=laptop, start_new_session=True)
-    try:
-        assert wait_for((tmp_path / "var" / "worker-child.pid").exists)
-    finally:
+    with running(laptop, log.parent) as run:
         os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=30)
-        for pid_file in (tmp_path / "var").glob("worker-*.pid"):
-            with contextlib.suppress(ProcessLookupError, ValueError):
-                os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
     text = log.read_text()
     assert text.startswith("what the worker did yesterday\n")
