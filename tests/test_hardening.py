@@ -464,3 +464,40 @@ def test_the_home_page_writes_a_due_date_in_full(
     short = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
     assert not short.search(home)
     assert not short.search(register)
+
+
+# Staff feed ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_staff_feed_with_hidden_characters_in_a_name_is_refused_at_its_line() -> None:
+    from governance.services.staff_import import ImportRejected, import_staff
+
+    feed = (
+        "employee_number,email,full_name,job_title,service_area_code,service_area_name\n"
+        "E1,one@council.example,Helen Brooks,Head,leisure,Leisure\n"
+        "E2,two@council.example,Sam\u202eOkafor,Manager,leisure,\n"
+        "E3,three@council.example,Riya Patel,Events\tOfficer,leisure,\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_staff(data=feed.encode(), filename="staff.csv", actor=None)
+
+    assert [(problem.line, problem.message) for problem in caught.value.problems] == [
+        (3, "The full name has a tab or a hidden character in it. Retype it in the file."),
+        (4, "The job title has a tab or a hidden character in it. Retype it in the file."),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_old_bookmark_with_a_csrf_token_does_not_pass_it_to_the_export_links(
+    communications: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    make_account(communications, leisure, name="Leisure Events")
+
+    page = page_of(
+        client_for(communications).get("/register/?q=Leisure&csrfmiddlewaretoken=abc123")
+    )
+
+    exports = re.findall(r'href="(/register/export\.(?:csv|xlsx)\?[^"]*)"', page)
+    assert len(exports) == 2
+    assert not any("abc123" in link for link in exports)

@@ -65,8 +65,10 @@ def _register_filters(
 
 
 def _query_without_page(request: AuthenticatedRequest) -> str:
+    """The filters, for page and export links: never a CSRF token an old bookmark carried."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "csrfmiddlewaretoken"):
+        query.pop(key, None)
     return query.urlencode()
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from governance.seeding import run_app_seeders
 from accounts.models import Account, AccountRequest, RequestStatus
+from governance.seeding import run_app_seeders
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
 
 

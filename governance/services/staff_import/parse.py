@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 
+from governance.validators import hidden_character
+
 from .report import ImportRejected, RowProblem
 
 REQUIRED_COLUMNS = ("employee_number", "email", "full_name", "service_area_code")
@@ -202,6 +204,10 @@ def _check_row(line: int, record: dict[str, str], problems: list[RowProblem]) ->
             problem(f"'{email}' is not a valid email address.")
     if not name:
         problem("The full name is missing.")
+    for column in ("full_name", "job_title", "service_area_name"):
+        if hidden_character(record.get(column, "")) is not None:
+            label = column.replace("_", " ")
+            problem(f"The {label} has a tab or a hidden character in it. Retype it in the file.")
     if not area_code:
         problem("The service area code is missing.")
     else:
