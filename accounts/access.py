@@ -16,6 +16,7 @@ from accounts.rules import (
     can_see_account,
     can_view_request,
     has_register,
+    is_requester,
 )
 from accounts.transitions import ACCOUNT, REVIEW
 from governance.models import User
@@ -36,7 +37,7 @@ def access_request(user: User, pk: int) -> AccountRequest:
 def access_own_request(user: User, pk: int) -> AccountRequest:
     """The requester's own request; anyone else, including approvers, gets 404."""
     request = access_request(user, pk)
-    if request.requester_id != user.pk:
+    if not is_requester(user, request):
         raise Http404
     return request
 

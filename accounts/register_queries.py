@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Account, AccountStatus, TwoFactorMethod
 from accounts.moderators import moderators
-from accounts.rules import can_read_whole_register
+from accounts.rules import accounts_visible_to
 from governance.models import User
 
 OPEN_ACCOUNT = [
@@ -69,9 +69,8 @@ def register_rows(user: User, as_of: datetime.date | None = None) -> QuerySet[An
             )
         )
         key = "id"
-    if not can_read_whole_register(user):
-        rows = rows.filter(
-            Q(responsible_officer=user)
-            | Q(**{f"{key}__in": source.moderated_account_ids(user).values("account_id")})
-        )
-    return rows.select_related("service_area", "responsible_officer")
+    return (
+        rows.filter(accounts_visible_to(user, key))
+        .select_related("service_area", "responsible_officer")
+        .select_related("service_area", "responsible_officer")
+    )

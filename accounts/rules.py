@@ -51,6 +51,8 @@ def can_change_account(user: Any, account: Account) -> bool:
 
 
 def communications_team() -> QuerySet[User]:
+    """Everyone in Communications who can sign in: they sign off every request (MSM 5.2) and
+    hear about every change to the register (MSM 5.3, 7.2)."""
     return User.objects.filter(groups__name=roles.COMMUNICATIONS, is_active=True).filter(
         Q(leaver_recorded_at__isnull=True)
     )
@@ -65,17 +67,8 @@ def is_requester(user: Any, request: AccountRequest) -> bool:
     return getattr(user, "is_authenticated", False) and request.requester_id == user.pk
 
 
-def named_in(user: Any, request: AccountRequest) -> bool:
-    """The requester and the backup officers named in the request (TW: cover for sickness and
-    leave)."""
-    if request.requester_id == user.pk:
-        return True
-    return request.pk is not None and request.backup_officers.filter(pk=user.pk).exists()
-
-
-def step_approvers(request: AccountRequest, kind: str) -> list[User]:
-    """Everyone who may decide this kind of step on this request (REQ-3: Head of Service and
-    Communications approve; MSM 5.2, TW). Nobody named in the request is among them."""
+def _holders(request: AccountRequest, kind: str) -> list[User]:
+    """Who holds the role that decides this kind of step, named in the request or not."""
     requester = request.requester
     if kind == StepKind.LINE_MANAGER:
         people = [requester.line_manager] if requester.line_manager else []
@@ -86,17 +79,32 @@ def step_approvers(request: AccountRequest, kind: str) -> list[User]:
         people = [head] if head else []
     else:
         people = list(communications_team())
-    named = {requester.pk}
-    if request.pk is not None:
-        named |= set(request.backup_officers.values_list("pk", flat=True))
     return [
         person
         for person in people
-        if person is not None
-        and person.pk not in named
-        and person.is_active
-        and not person.has_left
+        if person is not None and person.is_active and not person.has_left
     ]
+
+
+def _named_ids(request: AccountRequest) -> set[int]:
+    named = {request.requester_id}
+    if request.pk is not None:
+        named |= set(request.backup_officers.values_list("pk", flat=True))
+    return named
+
+
+def step_approvers(request: AccountRequest, kind: str) -> list[User]:
+    """Everyone who may decide this kind of step on this request (REQ-3: Head of Service and
+    Communications approve; MSM 5.2, TW). Nobody named in the request is among them: an
+    approver vouches for the request, so they cannot also be its requester or backup officer."""
+    named = _named_ids(request)
+    return [person for person in _holders(request, kind) if person.pk not in named]
+
+
+def named_approvers(request: AccountRequest, kind: str) -> list[User]:
+    """The role holders for this step who are named in the request, and so cannot decide it."""
+    named = _named_ids(request) - {request.requester_id}
+    return [person for person in _holders(request, kind) if person.pk in named]
 
 
 def steps_awaiting(user: User) -> Q:
@@ -126,7 +134,8 @@ def can_decide(user: Any, step: ApprovalStep) -> bool:
 
 
 def approves_this_round(user: Any, request: AccountRequest) -> bool:
-    """Whether this person may decide any step of the request's current round."""
+    """Whether this person may decide any step of the request's current round (REQ-3); such
+    a person reaches the decision page and hears from the service what happened."""
     return any(
         any(person.pk == user.pk for person in step_approvers(request, kind))
         for kind in request.steps.filter(round=request.round).values_list("kind", flat=True)
@@ -134,12 +143,14 @@ def approves_this_round(user: Any, request: AccountRequest) -> bool:
 
 
 def is_approver(user: Any, request: AccountRequest) -> bool:
-    """Anyone who holds a step of this round or decided a step of any round."""
+    """Anyone who holds a step of this round or decided a step of any round: they see the
+    request and its evidence (REQ-6: the decision record)."""
     return request.steps.filter(decided_by=user).exists() or approves_this_round(user, request)
 
 
 def is_involved(user: Any, request: AccountRequest) -> bool:
-    """The requester, the named backup officers and the approvers."""
+    """The requester, the named backup officers and the approvers: those who see a sent request
+    without reading the whole register (REQ-6)."""
     if request.requester_id == user.pk:
         return True
     if request.status == RequestStatus.DRAFT:
@@ -209,27 +220,45 @@ def can_regularise(user: Any, account: Account) -> bool:
     return account.responsible_officer_id == user.pk or can_edit_register(user)
 
 
+def accounts_visible_to(user: Any, key: str = "pk") -> Q:
+    """``can_see_account`` as a query over accounts (or their history rows, whose key is
+    ``id``): everything for those who read the whole register, else their own (REG-1)."""
+    if can_read_whole_register(user):
+        return Q()
+    moderated = moderators().moderated_account_ids(user).values("account_id")
+    return Q(responsible_officer=user) | Q(**{f"{key}__in": moderated})
+
+
 def visible_account_ids(user: Any, ids: list[int]) -> list[int]:
-    """Which of these accounts this person may open, in one query (``can_see_account``)."""
+    """Which of these accounts this person may open, in one query (``can_see_account``;
+    REG-1)."""
     if can_read_whole_register(user):
         return ids
     return list(
         Account.objects.filter(pk__in=ids)
-        .filter(
-            Q(responsible_officer=user)
-            | Q(pk__in=moderators().moderated_account_ids(user).values("account_id"))
-        )
+        .filter(accounts_visible_to(user))
         .values_list("pk", flat=True)
     )
 
 
+def requests_visible_to(user: Any) -> Q:
+    """``can_view_request`` as a query over requests, for the request list: a draft is its
+    requester's alone; Communications and auditors see every sent request; others see their
+    own and those they are named in or decided a step of (REQ-6)."""
+    own_or_sent = Q(requester=user) | ~Q(status=RequestStatus.DRAFT)
+    if can_read_whole_register(user):
+        return own_or_sent
+    part_of = AccountRequest.objects.exclude(status=RequestStatus.DRAFT).filter(
+        Q(backup_officers=user) | Q(steps__decided_by=user)
+    )
+    return Q(requester=user) | Q(pk__in=part_of.values("pk"))
+
+
 def has_register(user: Any) -> bool:
-    """Whether the register section exists for this person at all."""
+    """Whether the register section exists for this person at all: it does for anyone who can
+    see at least one account (``can_see_account``; REG-1)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if can_read_whole_register(user):
         return True
-    return (
-        Account.objects.filter(responsible_officer=user).exists()
-        or moderators().moderated_account_ids(user).exists()
-    )
+    return Account.objects.filter(accounts_visible_to(user)).exists()

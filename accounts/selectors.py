@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import AccountRequest, ApprovalStep, RequestStatus, StepStatus
-from accounts.rules import can_read_whole_register, steps_awaiting
+from accounts.rules import requests_visible_to, steps_awaiting
 from governance.models import User
 
 
@@ -23,14 +23,8 @@ def requests_for_list(user: User) -> QuerySet[AccountRequest]:
     base = AccountRequest.objects.select_related("requester", "service_area").order_by(
         "-created_at", "-pk"
     )
-    if can_read_whole_register(user):
-        return base.exclude(Q(status=RequestStatus.DRAFT) & ~Q(requester=user))
-    # Also the requests this person is named in or has decided a step of (rules.is_involved);
-    # the ones waiting for them are listed separately.
-    part_of = AccountRequest.objects.exclude(status=RequestStatus.DRAFT).filter(
-        Q(backup_officers=user) | Q(steps__decided_by=user)
-    )
-    return base.filter(Q(requester=user) | Q(pk__in=part_of.values("pk")))
+    # The steps waiting for this person's decision are listed separately (steps_waiting_for).
+    return base.filter(requests_visible_to(user))
 
 
 def current_step(request: AccountRequest) -> ApprovalStep | None:

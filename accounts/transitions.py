@@ -19,9 +19,14 @@ from governance.transitions import Move, StateMachine, by_the_portal
 SAVE = "save"
 SUBMIT = "submit"
 WITHDRAW = "withdraw"
+# Follow-on moves: a decision on the request's current step moves the request itself.
+SEND_BACK = "send_back"
+TURN_DOWN = "turn_down"
+GRANT = "grant"
 
 _EDITABLE = frozenset({RequestStatus.DRAFT, RequestStatus.RETURNED})
-_OPEN_REQUEST = _EDITABLE | {RequestStatus.SUBMITTED}
+_SENT = frozenset({RequestStatus.SUBMITTED})
+_OPEN_REQUEST = _EDITABLE | _SENT
 _REQUESTER_ONLY = "Only the person who made this request can do that."
 
 REQUEST_REFUSALS = {
@@ -47,6 +52,12 @@ REQUEST: StateMachine[AccountRequest] = StateMachine(
             "Withdraw the request",
             _REQUESTER_ONLY,
         ),
+        # An approver returned the current step: the requester changes it and sends it again.
+        Move(SEND_BACK, _SENT, RequestStatus.RETURNED, by_the_portal, "", ""),
+        # An approver rejected the current step.
+        Move(TURN_DOWN, _SENT, RequestStatus.REJECTED, by_the_portal, "", ""),
+        # The last step was approved: the account enters the register (REQ-5).
+        Move(GRANT, _SENT, RequestStatus.APPROVED, by_the_portal, "", ""),
     ],
     wrong_state={str(status): refusal for status, refusal in REQUEST_REFUSALS.items()},
 )
@@ -59,6 +70,7 @@ RETURN = "return"
 REJECT = "reject"
 ACTIVATE_STEP = "activate"
 CANCEL_STEP = "cancel"
+APPROVE_WITH_FIRST = "approve_with_first"
 DECISIONS = (APPROVE, RETURN, REJECT)
 
 _PENDING = frozenset({StepStatus.PENDING})
@@ -85,13 +97,25 @@ STEP: StateMachine[ApprovalStep] = StateMachine(
     states=StepStatus.values,
     moves=[
         Move(APPROVE, _PENDING, StepStatus.APPROVED, can_decide, "Approve", _NOT_YOURS),
-        Move(RETURN, _PENDING, StepStatus.RETURNED, can_decide, "Return for changes", _NOT_YOURS),
-        Move(REJECT, _PENDING, StepStatus.REJECTED, can_decide, "Reject", _NOT_YOURS),
+        Move(
+            RETURN, _PENDING, StepStatus.RETURNED, can_decide, "Return it for changes", _NOT_YOURS
+        ),
+        Move(REJECT, _PENDING, StepStatus.REJECTED, can_decide, "Reject it", _NOT_YOURS),
         # The step before it was approved: it now waits for its approver.
         Move(
             ACTIVATE_STEP,
             frozenset({StepStatus.WAITING}),
             StepStatus.PENDING,
+            by_the_portal,
+            "",
+            "",
+        ),
+        # The next step's approver is the one person who has just approved the step before (a
+        # line manager who is also the Head of Service): it is approved with it.
+        Move(
+            APPROVE_WITH_FIRST,
+            frozenset({StepStatus.WAITING}),
+            StepStatus.APPROVED,
             by_the_portal,
             "",
             "",
@@ -123,6 +147,7 @@ SUSPEND = "suspend"
 CLOSE = "close"
 REOPEN = "reopen"
 KEEP_OPEN = "keep_open"  # answers a review's closure recommendation; the status stays
+REGULARISE = "regularise"
 EDIT = "edit"
 REVIEW = "review"
 STATUS_CHANGES = (MARK_LIVE, SUSPEND, CLOSE, REOPEN)
@@ -149,11 +174,18 @@ def _cannot_now(label: str) -> Any:
     return refusal
 
 
+def _no_longer_unapproved(account: Any) -> str:
+    return (
+        f"{account.name} is no longer waiting for approval: Communications have closed it or "
+        "another request approved it. Reject this request instead."
+    )
+
+
 def _cannot_review(account: Any) -> str:
     return f"The account is {account.get_status_display().lower()}, so it cannot be reviewed."
 
 
-def _status_change(name: str, sources: frozenset[str], target: str, label: str) -> Move:
+def _status_change(name: str, sources: frozenset[str], target: str | None, label: str) -> Move:
     return Move(
         name,
         sources,
@@ -192,11 +224,24 @@ ACCOUNT: StateMachine[Any] = StateMachine(
             "Suspend it",
         ),
         _status_change(CLOSE, _OPEN_ACCOUNT, AccountStatus.CLOSED, "Close it"),
+        # Active again; an account that was never approved is reopened as unapproved, so that
+        # closing and reopening is no way round the approval process (REG-4).
         _status_change(
             REOPEN,
             frozenset({AccountStatus.SUSPENDED, AccountStatus.CLOSED}),
-            AccountStatus.ACTIVE,
+            None,
             "Reopen it",
+        ),
+        # An unapproved account brought through an approved request (REG-4).
+        Move(
+            REGULARISE,
+            frozenset({AccountStatus.UNAPPROVED}),
+            AccountStatus.ACTIVE,
+            by_the_portal,
+            "",
+            "",
+            wrong_state=_no_longer_unapproved,
+            when=lambda account: account.request_id is None,
         ),
         Move(
             KEEP_OPEN,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Account, AccountRequest, AccountStatus, FacebookPurpose, Platform
-from accounts.rules import step_approvers
+from accounts.rules import named_approvers, step_approvers
 from governance.models import BusinessCaseField, PolicyProfile, StepKind
 
 HANDLE = re.compile(r"^@?[A-Za-z0-9_.\-/]+$")
@@ -205,13 +205,29 @@ def _handle_taken(request: AccountRequest) -> bool:
     return taken.exists()
 
 
+APPROVER_ROLES = {
+    StepKind.LINE_MANAGER: "as your line manager",
+    StepKind.HEAD_OF_SERVICE: "as Head of Service",
+    StepKind.COMMUNICATIONS: "for Communications",
+}
+
+
 def chain_problems(request: AccountRequest, chain: list[StepKind]) -> list[Problem]:
     """Steps that nobody could decide, which would leave the request stuck."""
     problems = []
     for kind in chain:
         if step_approvers(request, kind):
             continue
-        if kind == StepKind.LINE_MANAGER:
+        if named := named_approvers(request, kind):
+            names = " and ".join(person.full_name for person in named)
+            problems.append(
+                Problem(
+                    "backup_officers",
+                    f"{names} must approve this request {APPROVER_ROLES[kind]}, so cannot also "
+                    "be a backup officer on it. Name someone else as a backup officer.",
+                )
+            )
+        elif kind == StepKind.LINE_MANAGER:
             problems.append(
                 Problem(
                     "__all__",

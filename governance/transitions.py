@@ -24,7 +24,9 @@ Refusal = str | Callable[[Any], str]
 
 
 def by_the_portal(user: Any, subject: Any) -> bool:
-    """Scheduled work and follow-on moves: never offered to a person."""
+    """Scheduled work and follow-on moves: never offered to a person. The policies give these
+    to no one's discretion: a lapsed declaration denies access (MSM 7.3), a decided step moves
+    the request on (REQ-3)."""
     return False
 
 

@@ -7,7 +7,10 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import moderators
+        from governance.services import leavers
         from moderation import demo  # noqa: F401 - registers the demo moderators
         from moderation.register_source import ModerationSource
+        from moderation.services import assignments_end_for_leaver
 
         moderators.register(ModerationSource())
+        leavers.register(assignments_end_for_leaver)

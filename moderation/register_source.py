@@ -15,6 +15,7 @@ from django.db.models.expressions import BaseExpression
 from accounts.moderators import Moderator, TimelineSource
 from governance.models import User
 from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.rules import MODERATING_STATES
 from moderation.services import assignment_propose, assignments_end_for_account
 
 OPEN_ASSIGNMENT = [
@@ -22,9 +23,6 @@ OPEN_ASSIGNMENT = [
     AssignmentState.ACTIVE,
     AssignmentState.SUSPENDED,
 ]
-# Moderators who may see the account and record a review: active, or awaiting the declaration
-# that the declarations issue will require first. A suspended moderator sees nothing of it.
-REVIEWER_STATES = [AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION]
 STATE_WORDS = {
     AssignmentState.ACTIVE: "active",
     AssignmentState.AWAITING_DECLARATION: "awaiting declaration",
@@ -63,13 +61,13 @@ class ModerationSource:
         return Subquery(counts, output_field=IntegerField())
 
     def moderated_account_ids(self, user: User) -> QuerySet[Any, Any]:
-        return ModeratorAssignment.objects.filter(person=user, state__in=REVIEWER_STATES).values(
+        return ModeratorAssignment.objects.filter(person=user, state__in=MODERATING_STATES).values(
             "account_id"
         )
 
     def line_managed_account_ids(self, manager: User) -> QuerySet[Any, Any]:
         return ModeratorAssignment.objects.filter(
-            person__line_manager=manager, state__in=REVIEWER_STATES
+            person__line_manager=manager, state__in=MODERATING_STATES
         ).values("account_id")
 
     def moderators_of(self, account: Any) -> list[Moderator]:
@@ -83,7 +81,7 @@ class ModerationSource:
                 granted_by=assignment.granted_by,
                 reason=assignment.reason,
                 active=assignment.state == AssignmentState.ACTIVE,
-                may_review=assignment.state in REVIEWER_STATES,
+                may_review=assignment.state in MODERATING_STATES,
             )
             for assignment in ModeratorAssignment.objects.filter(account=account)
             .select_related("person", "granted_by")
@@ -93,7 +91,7 @@ class ModerationSource:
     def reviewers_by_account(self, account_ids: list[int]) -> dict[int, list[User]]:
         grouped: dict[int, list[User]] = defaultdict(list)
         for assignment in ModeratorAssignment.objects.filter(
-            account_id__in=account_ids, state__in=REVIEWER_STATES
+            account_id__in=account_ids, state__in=MODERATING_STATES
         ).select_related("person__line_manager"):
             grouped[assignment.account_id].append(assignment.person)
         return grouped

@@ -6,6 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from governance import roles
+from moderation.models import AssignmentState
+
+# Who moderates an account: an active moderator, or one awaiting the declaration that will make
+# them active (MOD-1). A suspended moderator sees nothing of the account until they sign again
+# (DEC-3, MSM 7.3: "failure to acknowledge ... will result in access ... being denied").
+MODERATING_STATES = [AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION]
 
 
 def can_manage_assignments(user: Any, assignment: Any) -> bool:

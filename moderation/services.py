@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.changes import record_change
+from governance.formatting import long_date
 from governance.models import User
 from moderation import events
 from moderation.models import AssignmentState, ModeratorAssignment
-from moderation.transitions import ASSIGNMENT, END
+from moderation.transitions import ACTIVATE, ASSIGNMENT, END
 
 
 def assignment_propose(
@@ -87,6 +88,7 @@ def assignment_end(
     reason: str,
     now: datetime.datetime,
     follows: str = "",
+    ends_on: datetime.date | None = None,
 ) -> ModeratorAssignment:
     """Someone stops moderating an account. ``follows`` names the change this one follows from
     (an account closed): the portal makes it then, whoever made that change."""
@@ -103,7 +105,7 @@ def assignment_end(
         else:
             ASSIGNMENT.check(actor, END, assignment)
         assignment.state = AssignmentState.ENDED
-        assignment.ends_on = timezone.localdate(now)
+        assignment.ends_on = ends_on or timezone.localdate(now)
         record_change(
             assignment,
             actor=actor,
@@ -129,5 +131,50 @@ def assignments_end_for_account(
     for assignment in open_assignments:
         assignment_end(
             assignment=assignment, actor=actor, reason=reason, now=now, follows="account closed"
+        )
+    return len(open_assignments)
+
+
+def assignment_activate(
+    *, assignment: ModeratorAssignment, actor: User, now: datetime.datetime | None = None
+) -> ModeratorAssignment:
+    """Communications lets a proposed moderator in. Once declarations gate access (DEC-3), a
+    current declaration will be the only way in."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assignment = (
+            ModeratorAssignment.objects.select_for_update(of=("self",))
+            .select_related("person", "account")
+            .get(pk=assignment.pk)
+        )
+        assignment.state = ASSIGNMENT.check(actor, ACTIVATE, assignment).to
+        record_change(
+            assignment,
+            actor=actor,
+            action=events.ASSIGNMENT_ACTIVATED,
+            summary=f"{assignment.person.full_name} became an active moderator of "
+            f"{assignment.account.name}",
+            update_fields=["state"],
+            now=now,
+        )
+        return assignment
+
+
+def assignments_end_for_leaver(*, person: User, actor: User | None, now: datetime.datetime) -> int:
+    """A leaver moderates nothing from their leaving date (ORG-3, MSM 7.2)."""
+    open_assignments = list(
+        ModeratorAssignment.objects.filter(person=person)
+        .exclude(state=AssignmentState.ENDED)
+        .select_related("person", "account")
+    )
+    left_on = person.leaving_date or timezone.localdate(now)
+    for assignment in open_assignments:
+        assignment_end(
+            assignment=assignment,
+            actor=actor,
+            reason=f"{person.full_name} left the council on {long_date(left_on)}",
+            now=now,
+            follows="left",
+            ends_on=left_on,
         )
     return len(open_assignments)

@@ -16,7 +16,7 @@ from governance.models import Notification, Preset, ServiceArea, User
 from governance.services.profile import profile_apply_preset
 from tests.conftest import make_person
 from tests.register_helpers import make_account
-from tests.requests_helpers import decide_current, request_in
+from tests.requests_helpers import complete_draft, decide_current, request_in
 
 
 def page_of(response: Any) -> str:
@@ -98,7 +98,7 @@ def test_a_backup_officer_in_communications_cannot_give_the_final_approval(
     assert f'href="/requests/{request.pk}/decide/"' not in detail
     step.refresh_from_db()
     assert step.decided_by is None
-    assert "This request is not waiting for your decision." in page_of(sent)
+    assert "You are named in this request, so you cannot decide any step of it." in page_of(sent)
     # The other member of Communications is asked; the named officer is not.
     asked = set(
         Notification.objects.filter(subject__endswith="needs your decision").values_list(
@@ -126,3 +126,19 @@ def test_notification_wording_comes_from_templates_as_plain_text(
     assert body.startswith("Siobhan O'Brien & Co asked for a new official account")
     assert "&#x27;" not in body
     assert "&amp;" not in body
+
+
+@pytest.mark.django_db
+def test_naming_your_line_manager_as_a_backup_officer_says_why_it_cannot_be_sent(
+    requester: User, line_manager: User, administrator: User, client_for: Any
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    draft = complete_draft(requester, [line_manager])
+
+    page = page_of(client_for(requester).get(f"/requests/{draft.pk}/check/"))
+
+    assert (
+        "Sam Okafor must approve this request as your line manager, so cannot also be a backup "
+        "officer on it." in page
+    )
+    assert "no line manager" not in page

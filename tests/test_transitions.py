@@ -37,9 +37,9 @@ from governance.errors import DomainError
 from governance.models import Event, Preset, ServiceArea, StepKind, User
 from governance.services.profile import profile_apply_preset
 from moderation import rules as moderation_rules
-from moderation.models import ModeratorAssignment
-from moderation.services import assignment_end
-from moderation.transitions import ASSIGNMENT, END
+from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.services import assignment_activate, assignment_end, assignment_propose
+from moderation.transitions import ACTIVATE, ASSIGNMENT, END
 from tests.conftest import make_person
 from tests.register_helpers import account_in
 from tests.requests_helpers import request_in
@@ -150,6 +150,31 @@ def test_each_step_is_decided_by_its_approver_and_nobody_named_in_the_request(
     assert request.status == RequestStatus.APPROVED
 
 
+@pytest.mark.django_db
+def test_a_decided_or_cancelled_step_is_decided_by_nobody(
+    cast: dict[str, User | None], colleague: User, administrator: User
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    requester = cast["requester"]
+    assert requester is not None
+    steps = [
+        step
+        for status in (RequestStatus.APPROVED, RequestStatus.RETURNED, RequestStatus.REJECTED)
+        for step in request_in(
+            status, requester, [colleague], proposed_handle=f"@{status}"
+        ).steps.all()
+    ]
+    assert {step.status for step in steps} == {
+        StepStatus.APPROVED,
+        StepStatus.RETURNED,
+        StepStatus.REJECTED,
+        StepStatus.CANCELLED,
+    }
+    for step in steps:
+        for name, person in people(cast, backup_officer=colleague).items():
+            assert STEP.allowed_moves(person, step) == [], (step.status, name)
+
+
 def _try_account_move(move: str, person: User, account: Any) -> None:
     if move in STATUS_CHANGES:
         account_change_status(actor=person, account=account, action=move, reason="Because")
@@ -184,7 +209,7 @@ def test_account_moves_belong_to_communications_and_reviews_to_moderators(
     for status in AccountStatus.values:
         account = account_in(status, comms, leisure, (colleague,))
         for name, person in everyone.items():
-            for move in [move.name for move in ACCOUNT.moves]:
+            for move in [m.name for m in ACCOUNT.moves if m.who is not transitions.by_the_portal]:
                 in_state = status in ACCOUNT[move].sources and move != KEEP_OPEN
                 who = name == "moderator" if move == REVIEW else name == "communications"
                 expected = in_state and who
@@ -209,6 +234,51 @@ def test_keep_open_is_offered_only_while_a_review_recommends_closing(
     account.refresh_from_db()
     assert ACCOUNT.allowed(communications, KEEP_OPEN, account)
     assert not ACCOUNT.allowed(colleague, KEEP_OPEN, account)
+
+
+@pytest.mark.django_db
+def test_every_assignment_move_from_every_state_as_every_member_of_the_cast(
+    cast: dict[str, User | None], leisure: ServiceArea, colleague: User
+) -> None:
+    comms = cast["communications"]
+    assert comms is not None
+    account = account_in(AccountStatus.ACTIVE, comms, leisure, ())
+    assignment = assignment_propose(account=account, person=colleague, granted_by=comms, reason="x")
+    may = {ACTIVATE: {"communications"}, END: {"communications", "line_manager"}}
+    for state in AssignmentState.values:
+        # Built directly: suspending comes with the declarations issue, ending leaves no way back.
+        ModeratorAssignment.objects.filter(pk=assignment.pk).update(state=state)
+        assignment.refresh_from_db()
+        for move in ASSIGNMENT.moves:
+            for name, person in people(cast, moderator=colleague).items():
+                expected = state in move.sources and name in may.get(move.name, set())
+                assert ASSIGNMENT.allowed(person, move.name, assignment) is expected, (
+                    state,
+                    move.name,
+                    name,
+                )
+
+
+@pytest.mark.django_db
+def test_communications_activate_a_proposed_moderator_and_nobody_else_can(
+    cast: dict[str, User | None], leisure: ServiceArea, colleague: User
+) -> None:
+    comms = cast["communications"]
+    assert comms is not None
+    account = account_in(AccountStatus.ACTIVE, comms, leisure, ())
+    assignment = assignment_propose(account=account, person=colleague, granted_by=comms, reason="x")
+    for name, person in people(cast, moderator=colleague).items():
+        if name == "communications" or not person.is_authenticated:
+            continue
+        with pytest.raises(DomainError):
+            assignment_activate(assignment=assignment, actor=person)
+
+    active = assignment_activate(assignment=assignment, actor=comms)
+
+    assert active.state == "active"
+    assert Event.objects.filter(action="assignment.activated", subject_id=active.pk).exists()
+    with pytest.raises(DomainError, match="already an active moderator"):
+        assignment_activate(assignment=active, actor=comms)
 
 
 @pytest.mark.django_db

@@ -447,9 +447,6 @@ class ReviewForm(LimitedText, GOVUKForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        reviewed = cleaned.get("reviewed_on")
-        if reviewed and reviewed > timezone.localdate():
-            self.add_error("reviewed_on", "The review date must be today or in the past")
         if cleaned.get("found_inappropriate") == "yes":
             if not cleaned.get("content_removed"):
                 self.add_error("content_removed", "Select yes if the content was removed")

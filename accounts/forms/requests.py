@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 
 from accounts.forms.limits import LimitedText
 from accounts.models import AccountRequest, FacebookPurpose, Platform
-from accounts.transitions import APPROVE, REJECT, RETURN
+from accounts.transitions import APPROVE, REJECT, RETURN, STEP
 from accounts.validation import REGULARISED_FIELDS, Problem, evidence_type, handle_problem
 from governance.errors import DomainError
 from governance.forms import GOVUKDateField, GOVUKForm, OneLineText
@@ -285,11 +285,7 @@ class RequestForm(OneLineText, LimitedText, forms.ModelForm):
             self.add_error(field, problem.message)
 
 
-DECISIONS = [
-    (APPROVE, "Approve"),
-    (RETURN, "Return it for changes"),
-    (REJECT, "Reject it"),
-]
+DECISIONS = [(move, STEP[move].label) for move in (APPROVE, RETURN, REJECT)]
 
 
 class DecisionForm(LimitedText, GOVUKForm):

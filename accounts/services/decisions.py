@@ -25,12 +25,23 @@ from accounts.services.requests import (
     step_activate,
     steps_cancel_remaining,
 )
-from accounts.transitions import APPROVE, DECISIONS, REJECT, RETURN, STEP
+from accounts.transitions import (
+    APPROVE,
+    APPROVE_WITH_FIRST,
+    DECISIONS,
+    GRANT,
+    REJECT,
+    REQUEST,
+    RETURN,
+    SEND_BACK,
+    STEP,
+    TURN_DOWN,
+)
 from governance.changes import record_change
 from governance.emails import notify_from
 from governance.errors import DomainError
+from governance.history import save_with_event
 from governance.models import Event, StepKind, User
-from governance.services.events import event_record
 from governance.services.profile import profile_get
 
 DECISION_WORDS = {APPROVE: "approved", RETURN: "returned for changes", REJECT: "rejected"}
@@ -151,9 +162,13 @@ def _advance(
 ) -> ApprovalStep | None:
     """Move the request on after a decision; return the step it now waits at, if any."""
     if decision != APPROVE:
-        request.status = RequestStatus.RETURNED if decision == RETURN else RequestStatus.REJECTED
+        # The step's own event (``_record_decision``) tells the change; the request follows it.
+        follow_on = SEND_BACK if decision == RETURN else TURN_DOWN
+        request.status = REQUEST.check_state(follow_on, request).to
         request.decided_at = now if decision == REJECT else None
-        request.save(update_fields=["status", "decided_at"])
+        save_with_event(
+            request, action=STEP_ACTIONS[decision], update_fields=["status", "decided_at"], now=now
+        )
         steps_cancel_remaining(request)
         return None
     following = _next_step(request, step)
@@ -185,7 +200,7 @@ def _decided_by_the_same_person(step: ApprovalStep, actor: User) -> bool:
 def _approve_in_second_role(
     step: ApprovalStep, *, actor: User, first: ApprovalStep, now: datetime.datetime
 ) -> None:
-    step.status = StepStatus.APPROVED
+    step.status = STEP.check_state(APPROVE_WITH_FIRST, step).to
     step.activated_at = now
     step.decided_by = actor
     step.decided_at = now
@@ -210,16 +225,16 @@ def _approve_in_second_role(
 
 def _approve_finally(request: AccountRequest, *, actor: User, now: datetime.datetime) -> None:
     """The last step is approved: the account enters the register (REQ-5)."""
-    request.status = RequestStatus.APPROVED
+    request.status = REQUEST.check_state(GRANT, request).to
     request.decided_at = now
-    request.save(update_fields=["status", "decided_at"])
     account = account_create_from_request(request=request, approver=actor, now=now)
-    event_record(
+    record_change(
+        request,
         actor=actor,
         action=events.REQUEST_APPROVED,
-        subject=request,
         summary=f"{request.reference} was approved: {account.name} entered the register",
         data={"account": account.pk},
+        update_fields=["status", "decided_at"],
         now=now,
     )
     notify_from(

@@ -30,6 +30,7 @@ from accounts.transitions import (
     EDIT,
     KEEP_OPEN,
     PAST,
+    REGULARISE,
     REOPEN,
     STATUS_CHANGES,
 )
@@ -111,14 +112,10 @@ def account_create_from_request(
     """
     if request.regularises is not None:
         account = lock_account(request.regularises)
-        if account.status != AccountStatus.UNAPPROVED or account.request_id is not None:
-            raise DomainError(
-                f"{account.name} is no longer waiting for approval: Communications have closed "
-                "it or another request approved it. Reject this request instead."
-            )
+        ACCOUNT.check_state(REGULARISE, account)
         previous = account.status
         account.request = request
-        account.status = AccountStatus.ACTIVE
+        account.status = ACCOUNT[REGULARISE].to
         account.next_review_due = add_months(timezone.localdate(now), account.review_cadence_months)
         account.branding_approved_by = approver
         account.branding_approved_at = now
@@ -231,12 +228,15 @@ def account_change_status(
                 "this one cannot be reopened."
             )
         previous = account.status
-        account.status = move.to
         summary = f"{actor.full_name} {PAST[action]}"
-        if action == REOPEN and _was_never_approved(account):
+        if action != REOPEN:
+            account.status = move.to
+        elif _was_never_approved(account):
             # Closing and reopening must not be a way round the approval process (REG-4).
             account.status = AccountStatus.UNAPPROVED
             summary += ", which is still unapproved"
+        else:
+            account.status = AccountStatus.ACTIVE
         fields = ["status", "updated_at"]
         if account.status == AccountStatus.ACTIVE and account.next_review_due is None:
             account.next_review_due = add_months(

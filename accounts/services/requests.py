@@ -24,15 +24,16 @@ from accounts import events
 from accounts.models import (
     Account,
     AccountRequest,
-    AccountStatus,
     ApprovalStep,
     RequestStatus,
     StepStatus,
 )
 from accounts.rules import step_approvers
 from accounts.transitions import (
+    ACCOUNT,
     ACTIVATE_STEP,
     CANCEL_STEP,
+    REGULARISE,
     REQUEST,
     SAVE,
     STEP,
@@ -123,7 +124,7 @@ def request_create_draft(
 
 def _lock_unapproved(account: Account) -> Account:
     locked = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
-    if locked.status != AccountStatus.UNAPPROVED or locked.request_id is not None:
+    if not ACCOUNT.state_allows(REGULARISE, locked):
         raise DomainError(f"{locked.name} is no longer waiting to be brought through a request.")
     return locked
 

@@ -38,7 +38,7 @@ def review_record(
     manager and Communications by the portal itself (MSM 5.12, MDM 8.9)."""
     now = now or timezone.now()
     if reviewed_on > timezone.localdate(now):
-        raise DomainError("The review date must be today or in the past.")
+        raise DomainError("The review date must be today or in the past", field="reviewed_on")
     with transaction.atomic():
         account = lock_account(account)
         ACCOUNT.check(actor, REVIEW, account)
@@ -48,12 +48,14 @@ def review_record(
         ).exists():
             raise DomainError(
                 f"You have already recorded a review of {account.name} for "
-                f"{long_date(reviewed_on)}."
+                f"{long_date(reviewed_on)}",
+                field="reviewed_on",
             )
         latest = AccountReview.objects.filter(account=account).order_by("-reviewed_on").first()
         if latest is not None and reviewed_on < latest.reviewed_on:
             raise DomainError(
-                f"A later review, on {long_date(latest.reviewed_on)}, is already recorded."
+                f"A later review, on {long_date(latest.reviewed_on)}, is already recorded",
+                field="reviewed_on",
             )
         review = AccountReview.objects.create(
             account=account,

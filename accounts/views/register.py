@@ -40,7 +40,7 @@ from accounts.services.register import (
 )
 from accounts.services.reviews import review_record
 from accounts.timeline import account_timeline
-from accounts.transitions import ACCOUNT, KEEP_OPEN, STATUS_CHANGES
+from accounts.transitions import ACCOUNT, KEEP_OPEN, REVIEW, STATUS_CHANGES
 from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
@@ -102,7 +102,7 @@ def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     if filterset.form.errors or as_of_form.errors:
         # Never a download that looks right but ignores part of what was asked for.
         messages.error(request, "Correct the filters before downloading the register.")
-        return redirect(f"{reverse('register')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('register')}?{_query_without_page(request)}")
     day = (as_of or timezone.localdate()).isoformat()
     filename = f"social-media-register-{day}" + ("-as-of" if as_of else "")
     if fmt == "csv":
@@ -209,6 +209,9 @@ def unapproved_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access_account_to_review(request.user, pk)
+    if refusal := ACCOUNT.refusal(request.user, REVIEW, account):
+        messages.error(request, refusal)  # a moderator of a closed account, say
+        return redirect("register_account", pk=account.pk)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         initial={"reviewed_on": timezone.localdate()},
@@ -227,10 +230,13 @@ def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 outcome=data["outcome"],
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            if error.field not in form.fields:
+                messages.error(request, error.message)
+                return redirect("register_account", pk=account.pk)
+            form.add_error(error.field, error.message)  # shown at its question, answers kept
         else:
             messages.success(request, "Your review was recorded.")
-        return redirect("register_account", pk=account.pk)
+            return redirect("register_account", pk=account.pk)
     return render(request, "accounts/review_new.html", {"account": account, "form": form})
 
 

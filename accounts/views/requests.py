@@ -19,6 +19,7 @@ from accounts.rules import (
     can_see_account,
     can_see_evidence,
     can_view_request,
+    named_approvers,
     step_approvers,
 )
 from accounts.selectors import current_step, requests_for_list, steps_waiting_for
@@ -30,7 +31,7 @@ from accounts.services.requests import (
     request_submit,
     request_withdraw,
 )
-from accounts.transitions import REQUEST, REQUEST_REFUSALS, SAVE, STEP, SUBMIT, WITHDRAW
+from accounts.transitions import REQUEST, SAVE, STEP, SUBMIT, WITHDRAW
 from accounts.validation import EVIDENCE_SIGNATURES, chain_problems, request_problems
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
@@ -78,7 +79,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
 def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
     if not REQUEST.allowed(request.user, SAVE, draft):
-        messages.error(request, "This request can no longer be changed.")
+        messages.error(request, REQUEST.refusal(request.user, SAVE, draft) or "")
         return redirect("request_detail", pk=draft.pk)
     return _edit(request, draft)
 
@@ -155,7 +156,7 @@ def _render_edit(
 def request_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
     if not REQUEST.allowed(request.user, SUBMIT, draft):
-        messages.error(request, REQUEST_REFUSALS[RequestStatus(draft.status)])
+        messages.error(request, REQUEST.refusal(request.user, SUBMIT, draft) or "")
         return redirect("request_detail", pk=draft.pk)
     profile = profile_get()
     problems = request_problems(draft, profile) + chain_problems(draft, profile.approval_chain)
@@ -224,7 +225,13 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # happened (another approver was quicker); nobody else is shown a form to use.
         may_act = approves_this_round(request.user, item)
     if not may_act:
-        messages.info(request, "This request is not waiting for your decision.")
+        named = step is not None and request.user in named_approvers(item, step.kind)
+        messages.info(
+            request,
+            "You are named in this request, so you cannot decide any step of it."
+            if named
+            else "This request is not waiting for your decision.",
+        )
         return redirect("request_detail", pk=item.pk)
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
@@ -265,7 +272,7 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def request_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = access_own_request(request.user, pk)
     if not REQUEST.allowed(request.user, WITHDRAW, item):
-        messages.error(request, "This request can no longer be withdrawn.")
+        messages.error(request, REQUEST.refusal(request.user, WITHDRAW, item) or "")
         return redirect("request_detail", pk=item.pk)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

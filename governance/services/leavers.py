@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +10,17 @@ from governance import events
 from governance.changes import record_change
 from governance.formatting import long_date
 from governance.models import User
+
+LeaverHandler = Callable[..., None]
+_handlers: list[LeaverHandler] = []
+
+
+def register(handler: LeaverHandler) -> LeaverHandler:
+    """An app that holds something of a person's (moderator assignments, custody) registers what
+    must happen when they leave; it is called with ``person``, ``actor`` and ``now`` inside the
+    transaction that records the leaver (ORG-3)."""
+    _handlers.append(handler)
+    return handler
 
 
 def staff_record_leaver(
@@ -32,6 +44,8 @@ def staff_record_leaver(
             data={"leaving_date": person.leaving_date.isoformat()},
             now=now,
         )
+        for handler in _handlers:
+            handler(person=person, actor=actor, now=now)
     return True
 
 
