@@ -244,7 +244,8 @@ def visible_account_ids(user: Any, ids: list[int]) -> list[int]:
 def requests_visible_to(user: Any) -> Q:
     """``can_view_request`` as a query over requests, for the request list: a draft is its
     requester's alone; Communications and auditors see every sent request; others see their
-    own and those they are named in or decided a step of (REQ-6)."""
+    own, those they are named in and those they decided a step of (REQ-6). The steps waiting
+    for their decision are listed on their own (``steps_awaiting``)."""
     own_or_sent = Q(requester=user) | ~Q(status=RequestStatus.DRAFT)
     if can_read_whole_register(user):
         return own_or_sent
