@@ -250,3 +250,10 @@ def test_make_test_lists_why_tests_were_skipped() -> None:
     (command,) = [line for line in makefile.splitlines() if "run pytest" in line]
 
     assert " -rs " in f"{command} "
+
+
+def test_the_worker_leaves_its_printed_emails_on_the_terminal() -> None:
+    """Celery would otherwise send what the console e-mail backend prints into its log file."""
+    from django.conf import settings
+
+    assert settings.CELERY_WORKER_REDIRECT_STDOUTS is False

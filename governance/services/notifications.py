@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
 from governance.models import Event, Notification, User
@@ -68,20 +70,27 @@ def enqueue_delivery() -> None:
 
 def _message(notification: Notification) -> EmailMessage:
     recipient = notification.recipient
-    lines = [f"Dear {recipient.full_name},", "", notification.body.strip(), ""]
-    if notification.url:
-        lines += [f"Open it in the portal: {notification.absolute_url}", ""]
-    lines += [
-        "--",
-        f"{settings.COUNCIL_NAME}: {settings.SERVICE_NAME}",
-        f"Everything waiting for you is on your tasks page: {settings.SITE_URL}/",
-    ]
+    # The greeting, the link and the signature around every notification's own words.
+    template = get_template("governance/email/frame.txt").template  # type: ignore[attr-defined]
+    body = template.render(
+        Context(
+            {
+                "recipient": recipient,
+                "body": notification.body.strip(),
+                "url": notification.absolute_url if notification.url else "",
+                "council_name": settings.COUNCIL_NAME,
+                "service_name": settings.SERVICE_NAME,
+                "site_url": settings.SITE_URL,
+            },
+            autoescape=False,
+        )
+    )
     # The last line of defence: a line break in a subject (an account named before forms
     # refused them) would make Django refuse the e-mail, and this notification with it.
     subject = " ".join(f"[{settings.SERVICE_NAME}] {notification.subject}".split())
     return EmailMessage(
         subject=subject,
-        body="\n".join(lines),
+        body=body.strip() + "\n",
         to=[recipient.email],
     )
 
