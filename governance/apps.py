@@ -6,6 +6,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = "People, organisation and policy profile"
 
     def ready(self) -> None:
-        from governance import audit, todos  # noqa: F401 - todos registers task providers
+        # todos registers task providers, checks the deployment checks.
+        from governance import audit, checks, todos  # noqa: F401
 
         audit.connect()  # event rows for allauth's two-step verification and password changes

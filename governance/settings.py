@@ -53,6 +53,15 @@ else:
         raise ImproperlyConfigured(
             "Environment variable EVENT_LOG_KEY must not be the same as SECRET_KEY."
         )
+# Where the daily checkpoint is e-mailed directly, whatever the database says: the auditors'
+# own mailbox. Unset with DEBUG off, `check --deploy` warns (governance/checks.py).
+EVENT_CHECKPOINT_RECIPIENTS = env_list("EVENT_CHECKPOINT_RECIPIENTS", [])
+for _address in EVENT_CHECKPOINT_RECIPIENTS:
+    if "@" not in _address:
+        raise ImproperlyConfigured(
+            "Environment variable EVENT_CHECKPOINT_RECIPIENTS must be e-mail addresses "
+            f"separated by commas (got {_address!r})."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 import importlib
 import io
+import smtplib
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,13 +21,14 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from governance import roles
-from governance.models import Event, EventChainHead, ServiceArea, User
+from governance.models import Event, EventChainHead, Notification, ServiceArea, User
 from governance.models.events import GENESIS_MAC
 from governance.services.events import (
     Checkpoint,
@@ -37,7 +40,7 @@ from governance.services.events import (
 from governance.services.notifications import notifications_deliver_pending
 from governance.tasks import publish_event_checkpoint
 from tests.conftest import PASSWORD, make_person
-from tests.test_settings import PRODUCTION, start
+from tests.test_settings import PRODUCTION, ROOT, clean_environment, start
 from tests.totp import totp_code
 
 TABLE = Event._meta.db_table
@@ -323,6 +326,149 @@ def test_the_daily_checkpoint_is_mailed_once_to_each_auditor(
     )
     checkpoint = mailed_checkpoint(str(mail.outbox[0].body))
     assert (checkpoint.seq, checkpoint.count) == (2, 2)
+
+
+AUDIT_MAILBOX = "internal-audit@audit.example"
+MORNING = datetime.datetime(2026, 12, 2, 6, 45, tzinfo=datetime.UTC)
+
+
+def to_mailbox() -> list[Any]:
+    return [message for message in mail.outbox if message.to == [AUDIT_MAILBOX]]
+
+
+@pytest.mark.django_db
+def test_the_checkpoint_reaches_the_audit_mailbox_whatever_the_database_says(
+    auditor: User,
+    requester: User,
+    leisure: ServiceArea,
+    settings: Any,
+    time_machine: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    settings.EVENT_CHECKPOINT_RECIPIENTS = [AUDIT_MAILBOX]
+    time_machine.move_to(MORNING, tick=False)
+    record(requester, leisure, 2)
+    # Someone with the database marks today's notification as sent before it is written...
+    Notification.objects.create(
+        recipient=auditor,
+        key="event-checkpoint:2026-12-02",
+        subject="Event log checkpoint of 2 December 2026",
+        body="",
+        sent_at=MORNING,
+    )
+    # ...and takes the auditors out of their group.
+    auditor.groups.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_event_checkpoint()
+    notifications_deliver_pending()
+
+    assert [message.to for message in mail.outbox] == [[AUDIT_MAILBOX]]
+    message = mail.outbox[0]
+    assert message.subject == "[Social media governance] Event log checkpoint of 2 December 2026"
+    checkpoint = mailed_checkpoint(str(message.body))
+    assert (checkpoint.seq, checkpoint.count) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_two_runs_on_one_day_send_the_audit_mailbox_one_checkpoint(
+    auditor: User, requester: User, leisure: ServiceArea, settings: Any, time_machine: Any
+) -> None:
+    settings.EVENT_CHECKPOINT_RECIPIENTS = [AUDIT_MAILBOX, "second-auditor@audit.example"]
+    time_machine.move_to(MORNING, tick=False)
+    record(requester, leisure, 1)
+
+    publish_event_checkpoint()
+    record(requester, leisure, 1)
+    publish_event_checkpoint()  # a job run twice, or on a second worker
+    time_machine.move_to(MORNING + datetime.timedelta(days=1), tick=False)
+    publish_event_checkpoint()  # the next morning's
+
+    mailed = [message for message in mail.outbox if AUDIT_MAILBOX in message.to]
+    assert [message.to for message in mailed] == [
+        [AUDIT_MAILBOX, "second-auditor@audit.example"]
+    ] * 2
+    assert [mailed_checkpoint(str(message.body)).seq for message in mailed] == [1, 2]
+
+
+@pytest.mark.django_db
+def test_the_mailed_checkpoint_is_one_verify_events_accepts(
+    requester: User, leisure: ServiceArea, settings: Any, tmp_path: Path
+) -> None:
+    settings.EVENT_CHECKPOINT_RECIPIENTS = [AUDIT_MAILBOX]
+    record(requester, leisure, 3)
+
+    publish_event_checkpoint()
+
+    (message,) = to_mailbox()
+    from_body = tmp_path / "from-the-body.json"
+    from_body.write_text(str(message.body).split("-" * 70)[1])
+    name, attached, mimetype = message.attachments[0]
+    from_attachment = tmp_path / name
+    from_attachment.write_text(attached)
+    assert mimetype == "application/json"
+    for kept in (from_body, from_attachment):
+        intact, output = verify(kept)
+        assert intact, output
+        assert "(3, up to #3)" in output
+    write_to_database((f"DELETE FROM {TABLE} WHERE seq = 3", []))  # noqa: S608
+    EventChainHead.objects.filter(pk=1).update(seq=2)
+    assert not verify(from_body)[0]
+
+
+@pytest.mark.django_db
+def test_a_checkpoint_the_mail_server_refused_is_sent_when_the_task_tries_again(
+    requester: User, leisure: ServiceArea, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EVENT_CHECKPOINT_RECIPIENTS = [AUDIT_MAILBOX]
+    record(requester, leisure, 1)
+    send = EmailMessage.send
+    refusals = [smtplib.SMTPConnectError(421, "Service not available")]
+
+    def mail_server_down_once(message: EmailMessage, fail_silently: bool = False) -> int:
+        if refusals:
+            raise refusals.pop()
+        return send(message, fail_silently)
+
+    monkeypatch.setattr(EmailMessage, "send", mail_server_down_once)
+    publish_event_checkpoint.apply(throw=False)  # in the tests the retry runs at once
+
+    assert not refusals
+    assert len(to_mailbox()) == 1
+
+
+RECIPIENTS = "EVENT_CHECKPOINT_RECIPIENTS"
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**clean_environment(), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_warns_without_a_mailbox_for_the_checkpoints() -> None:
+    without = {name: value for name, value in PRODUCTION.items() if name != RECIPIENTS}
+    unset = check_deploy(without)
+    with_mailbox = check_deploy({**without, RECIPIENTS: AUDIT_MAILBOX})
+
+    assert unset.returncode == 0, unset.stderr  # a warning: the portal still starts
+    assert "governance.W001" in unset.stderr
+    assert "EVENT_CHECKPOINT_RECIPIENTS is not set" in unset.stderr
+    assert with_mailbox.returncode == 0, with_mailbox.stderr
+    assert "governance.W001" not in with_mailbox.stderr + with_mailbox.stdout
+
+
+def test_checkpoint_recipients_must_be_email_addresses() -> None:
+    result = start({**PRODUCTION, RECIPIENTS: "internal-audit@audit.example, internal audit"})
+
+    assert result.returncode != 0
+    assert "EVENT_CHECKPOINT_RECIPIENTS must be e-mail addresses" in result.stderr
 
 
 @pytest.mark.django_db

@@ -28,6 +28,7 @@ PRODUCTION = {
     "SITE_URL": "https://portal.council.example",
     "EMAIL_HOST": "smtp.council.example",
     "EVENT_LOG_KEY": "a-real-event-log-key-of-forty-two-characters",
+    "EVENT_CHECKPOINT_RECIPIENTS": "internal-audit@audit.example",
 }
 
 

@@ -14,21 +14,26 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import roles
+from governance.emails import render_email
 from governance.formatting import date_and_time, long_date
 from governance.models import Event, EventChainHead, User
 from governance.models.events import GENESIS_HASH, GENESIS_MAC, derived_key
 from governance.services.notifications import notify
+
+logger = logging.getLogger(__name__)
 
 
 def event_record(
@@ -255,26 +260,65 @@ def auditors() -> models.QuerySet[User]:
     return User.objects.filter(groups__name=roles.AUDITOR, is_active=True)
 
 
-def events_checkpoint_publish(*, now: datetime.datetime | None = None) -> Checkpoint:
-    """E-mail today's checkpoint to every auditor, who keep it where the database cannot reach.
+CHECKPOINT_TEMPLATE = "governance/email/checkpoint.txt"
+# How long the "already e-mailed today" mark is kept: past the end of the day it is about.
+CHECKPOINT_MAILED_FOR = int(datetime.timedelta(days=2).total_seconds())
 
-    One checkpoint a day: the notification key is the date, so a second run that day, or a
-    second worker, e-mails nobody again.
+
+def events_checkpoint_publish(*, now: datetime.datetime | None = None) -> Checkpoint:
+    """Send today's checkpoint where the database cannot reach it, once a day at most.
+
+    It is e-mailed straight to ``EVENT_CHECKPOINT_RECIPIENTS`` (the auditors' own mailbox):
+    that e-mail depends on no row in the database, which someone who can write to it could
+    change (removing the auditors from their group, marking the day's notifications as sent,
+    writing tomorrow's in advance). Each member of the Auditor group is also told in the
+    portal. A second run that day, or a second worker, sends nothing again: the notifications
+    are keyed by the date, and the direct e-mail by a mark in the shared cache.
     """
     now = now or timezone.now()
     checkpoint = events_checkpoint(now=now)
     day = timezone.localdate(now)
-    body = render_to_string(
-        "governance/checkpoint_email.txt",
-        {"checkpoint": checkpoint, "document": checkpoint.document()},
+    subject, body = render_email(
+        CHECKPOINT_TEMPLATE,
+        {"checkpoint": checkpoint, "document": checkpoint.document(), "day": long_date(day)},
     )
     with transaction.atomic():
         notify(
             recipients=auditors(),
             key=f"event-checkpoint:{day.isoformat()}",
-            subject=f"Event log checkpoint of {long_date(day)}",
+            subject=subject,
             body=body,
             url=reverse("event_checkpoint"),
             now=now,
         )
+    _mail_checkpoint(checkpoint, day=day, subject=subject, body=body)
     return checkpoint
+
+
+def _mail_checkpoint(
+    checkpoint: Checkpoint, *, day: datetime.date, subject: str, body: str
+) -> None:
+    recipients = settings.EVENT_CHECKPOINT_RECIPIENTS
+    if not recipients:
+        logger.warning(
+            "EVENT_CHECKPOINT_RECIPIENTS is not set: the event log checkpoint of %s was only "
+            "sent to the Auditor group through the portal.",
+            day.isoformat(),
+        )
+        return
+    # cache.add is atomic in Redis: of two runs, or two workers, only one sets the mark.
+    mark = f"event-checkpoint-mailed:{day.isoformat()}"
+    if not cache.add(mark, checkpoint.seq, timeout=CHECKPOINT_MAILED_FOR):
+        return
+    message = EmailMessage(
+        subject=" ".join(f"[{settings.SERVICE_NAME}] {subject}".split()),
+        body=body + "\n",
+        to=recipients,
+    )
+    message.attach(checkpoint.filename, checkpoint.document(), "application/json")
+    try:
+        message.send()
+    except Exception:
+        # Unmarked, so that the task's retry (or a run by hand) sends it.
+        cache.delete(mark)
+        raise
