@@ -16,10 +16,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from governance.validators import one_line_text
+
 
 class ServiceArea(models.Model):
     code = models.SlugField(max_length=40, unique=True, help_text="The HR system's code.")
-    name = models.CharField(max_length=200)
+    # The admin's forms refuse line breaks and hidden characters as the portal's forms do.
+    name = models.CharField(max_length=200, validators=[one_line_text])
     head = models.ForeignKey(
         "governance.User",
         verbose_name="Head of Service",
@@ -62,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A member of staff who can sign in; also their staff record from the HR feed."""
 
     email = models.EmailField("work email address", unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[one_line_text])
     employee_number = models.CharField(
         max_length=50,
         unique=True,
@@ -70,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="The HR system's identifier, used to match rows on re-import.",
     )
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True, validators=[one_line_text])
     service_area = models.ForeignKey(
         ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
