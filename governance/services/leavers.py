@@ -11,7 +11,7 @@ from governance.changes import record_change
 from governance.formatting import long_date
 from governance.models import User
 
-LeaverHandler = Callable[..., None]
+LeaverHandler = Callable[..., object]
 _handlers: list[LeaverHandler] = []
 
 
