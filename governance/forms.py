@@ -10,12 +10,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.text import capfirst
 
 from governance.models import BusinessCaseField, PolicyProfile, Preset
 from governance.presets import PRESETS
-from governance.validators import one_line_text, web_address
+from governance.validators import one_line_text, visible_text, web_address
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -28,28 +28,93 @@ def question_subject(label: Any) -> str:
     return capfirst(text)
 
 
-class OneLineText:
-    """Mix into a form: a text box that is not a Textarea takes one line of visible text.
+LONG_TEXT = 5000
 
-    A name with a line break in it would add headers to every e-mail about the account; a
-    bidirectional override or a zero-width space makes one handle look like another. The check
-    is added when the form is cleaned, so that it also covers fields a form adds, relabels or
-    gives another widget in its own __init__.
+
+def _shown_or_empty(to_python: Any) -> Any:
+    """Wrap a text field's conversion so that an answer with nothing visible in it is empty."""
+
+    def convert(value: Any) -> Any:
+        value = to_python(value)
+        if isinstance(value, str) and value and not visible_text(value):
+            return ""
+        return value
+
+    convert.visible_only = True  # type: ignore[attr-defined]
+    return convert
+
+
+class OneLineText:
+    """Mix into a form: the portal's rules for what people type, on every text field.
+
+    - A text box that is not a Textarea takes one line of visible text. A name with a line break
+      in it would add headers to every e-mail about the account; a bidirectional override or a
+      zero-width space makes one handle look like another.
+    - An answer with nothing visible in it (only spaces, zero-width or control characters)
+      counts as no answer, so a required question is still asked.
+    - Django's own messages for a missing answer, a too-long answer or an unknown choice are
+      worded the GOV.UK way, naming the question.
+
+    The rules are added when the form is cleaned, so that they also cover fields a form adds,
+    relabels or gives another widget in its own __init__.
     """
 
     fields: dict[str, forms.Field]
 
     def full_clean(self) -> None:
         for field in self.fields.values():
-            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.Textarea):
+            subject = question_subject(field.label)
+            _plain_english_defaults(field, subject)
+            if not isinstance(field, forms.CharField):
+                continue
+            if not getattr(field.to_python, "visible_only", False):
+                field.to_python = _shown_or_empty(field.to_python)  # type: ignore[method-assign]
+            if isinstance(field.widget, forms.Textarea):
                 continue
             if one_line_text not in field.validators:
                 field.validators.append(one_line_text)
             field.error_messages["one_line"] = (
-                f"{question_subject(field.label)} must be on one line, with no line breaks, "
-                "tabs or hidden characters"
+                f"{subject} must be on one line, with no line breaks, tabs or hidden characters"
             )
         super().full_clean()  # type: ignore[misc]
+
+
+DJANGO_DEFAULTS = {
+    "required": forms.Field.default_error_messages["required"],
+    "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
+}
+
+
+def _plain_english_defaults(field: forms.Field, subject: str) -> None:
+    messages = field.error_messages
+    if messages.get("required") == DJANGO_DEFAULTS["required"]:
+        messages["required"] = f"{subject}: enter an answer"
+    if messages.get("invalid_choice") == DJANGO_DEFAULTS["invalid_choice"]:
+        messages["invalid_choice"] = f"{subject}: select one of the options shown"
+    if isinstance(field, forms.CharField) and field.max_length is not None:
+        default = forms.CharField.default_error_messages.get("max_length")
+        if "max_length" not in messages or messages["max_length"] == default:
+            messages["max_length"] = f"{subject} must be {field.max_length:,} characters or fewer"
+
+
+class LimitedText:
+    """Mix into a form: every multi-line text box without its own limit gets LONG_TEXT.
+
+    A comment pasted with a whole e-mail thread would otherwise be stored, logged in the
+    event chain and e-mailed to every approver.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or field.max_length is not None:
+                continue
+            if not isinstance(field.widget, forms.Textarea):
+                continue
+            field.max_length = LONG_TEXT
+            field.validators.append(MaxLengthValidator(LONG_TEXT))
 
 
 class WebAddressField(forms.URLField):
@@ -127,7 +192,7 @@ class PresetForm(GOVUKForm):
         return [Field.radios("preset", legend_size=Size.MEDIUM)]
 
 
-class ProfileForm(OneLineText, forms.ModelForm):
+class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
     required_business_case_fields = forms.MultipleChoiceField(
         label="Business case questions the requester must answer",
         choices=BusinessCaseField.choices,

@@ -33,6 +33,16 @@ def hidden_character(text: str) -> str | None:
     return None
 
 
+def visible_text(text: str) -> str:
+    """The text without the white space and hidden characters around and inside it: what a
+    reader would see. An answer made only of zero-width or control characters is no answer."""
+    return "".join(
+        character
+        for character in text
+        if not character.isspace() and hidden_character(character) is None
+    )
+
+
 def one_line_text(value: str) -> None:
     """A validator for one-line answers. Forms word the message with the question's label."""
     if isinstance(value, str) and hidden_character(value) is not None:

@@ -501,3 +501,49 @@ def test_an_old_bookmark_with_a_csrf_token_does_not_pass_it_to_the_export_links(
     exports = re.findall(r'href="(/register/export\.(?:csv|xlsx)\?[^"]*)"', page)
     assert len(exports) == 2
     assert not any("abc123" in link for link in exports)
+
+
+# Plain-English limits and choices everywhere -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_policy_profile_reason_stops_at_5000_characters(
+    administrator: User, client_for: Any
+) -> None:
+    from governance.models import PolicyProfile
+    from governance.services.profile import profile_get
+
+    profile_get()
+    form = {
+        "require_head_of_service_approval": "on",
+        "approval_reminder_days": "6",
+        "declaration_interval_months": "12",
+        "review_cadence_months": "3",
+        "review_reminder_days": "14",
+        "review_escalation_days": "14",
+        "public_block_days": "7",
+        "breach_retention_years": "6",
+        "reason": "R" * 10_000,
+    }
+
+    page = page_of(client_for(administrator).post("/policy-profile/edit/", form))
+
+    assert "must be 5,000 characters or fewer" in page
+    assert PolicyProfile.objects.get().approval_reminder_days == 5
+
+
+@pytest.mark.django_db
+def test_too_long_and_unknown_answers_get_govuk_messages_not_djangos(
+    requester: User, client_for: Any
+) -> None:
+    page = page_of(
+        client_for(requester).post(
+            "/requests/new/", {"proposed_name": "N" * 10_000, "platform": "carrier-pigeon"}
+        )
+    )
+
+    assert "must be 150 characters or fewer" in page
+    assert "select one of the options shown" in page
+    assert "Ensure this value" not in page
+    assert "Select a valid choice" not in page
+    assert "carrier-pigeon is not one of" not in page

@@ -824,8 +824,8 @@ def test_excel_export_drops_control_characters_that_excel_cannot_hold(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "N" * 151, "Ensure this value has at most 150 characters"),
-        ("handle", "h" * 101, "Ensure this value has at most 100 characters"),
+        ("name", "N" * 151, "Name of the account must be 150 characters or fewer"),
+        ("handle", "h" * 101, "Handle must be 100 characters or fewer"),
     ],
 )
 @pytest.mark.django_db

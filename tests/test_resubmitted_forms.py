@@ -3,6 +3,7 @@ templates: findings of the hostile probe (issue 7), each seen as a person would 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -142,3 +143,96 @@ def test_naming_your_line_manager_as_a_backup_officer_says_why_it_cannot_be_sent
         "officer on it." in page
     )
     assert "no line manager" not in page
+
+
+@pytest.mark.django_db
+def test_a_new_request_page_sent_twice_continues_one_draft(
+    requester: User, client_for: Any
+) -> None:
+    client = client_for(requester)
+    page = page_of(client.get("/requests/new/"))
+    (started,) = re.findall(r'name="started" value="([0-9a-f-]+)"', page)
+    answers = {"started": started, "platform": "x", "proposed_name": "Twice", "save": "Save"}
+
+    first = client.post("/requests/new/", answers)
+    second = client.post("/requests/new/", {**answers, "proposed_name": "Twice, corrected"})
+
+    draft = AccountRequest.objects.get(requester=requester)
+    assert first["Location"] == second["Location"] == f"/requests/{draft.pk}/"
+    assert draft.proposed_name == "Twice, corrected"
+    again = page_of(client.get("/requests/new/"))
+    assert started not in again  # a fresh page starts a fresh draft
+
+
+@pytest.mark.django_db
+def test_invisible_characters_are_no_answer_to_a_required_question(
+    requester: User,
+    colleague: User,
+    line_manager: User,
+    communications: User,
+    administrator: User,
+    client_for: Any,
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    request = request_in(RequestStatus.SUBMITTED, requester, [colleague])
+    step = current_step(request)
+    assert step is not None
+
+    response = client_for(line_manager).post(
+        f"/requests/{request.pk}/decide/",
+        {"step": step.pk, "decision": "return", "comment": "\u200b\u200b \u202e"},
+    )
+
+    assert "Say what the requester needs to change" in page_of(response)
+    step.refresh_from_db()
+    assert step.status == "pending"
+
+
+@pytest.mark.django_db
+def test_an_altered_step_on_the_decision_page_asks_to_decide_again(
+    requester: User,
+    colleague: User,
+    line_manager: User,
+    communications: User,
+    administrator: User,
+    client_for: Any,
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    request = request_in(RequestStatus.SUBMITTED, requester, [colleague])
+
+    response = client_for(line_manager).post(
+        f"/requests/{request.pk}/decide/", {"step": "abc", "decision": "approve"}, follow=True
+    )
+
+    assert "This page was out of date. Decide the request again." in page_of(response)
+    assert 'value="abc"' not in page_of(response)
+
+
+@pytest.mark.django_db
+def test_a_review_sent_after_the_account_was_closed_says_why(
+    communications: User, requester: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    from accounts.services.register import account_change_status
+
+    account = make_account(
+        communications, leisure, moderators=(requester,), responsible_officer=requester
+    )
+    client = client_for(requester)
+    client.get(f"/register/{account.pk}/reviews/new/")
+    account_change_status(actor=communications, account=account, action="close", reason="Old")
+    today = timezone.localdate()
+
+    response = client.post(
+        f"/register/{account.pk}/reviews/new/",
+        {
+            "reviewed_on_0": str(today.day),
+            "reviewed_on_1": str(today.month),
+            "reviewed_on_2": str(today.year),
+            "found_inappropriate": "no",
+            "outcome": "keep",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "The account is closed, so it cannot be reviewed." in page_of(response)

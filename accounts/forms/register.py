@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from accounts.forms.limits import LimitedText
 from accounts.models import (
     Account,
     Platform,
@@ -21,7 +20,7 @@ from accounts.models import (
 )
 from accounts.transitions import ACCOUNT, KEEP_OPEN, STATUS_CHANGES
 from accounts.validation import handle_problem
-from governance.forms import GOVUKDateField, GOVUKForm, OneLineText, WebAddressField
+from governance.forms import GOVUKDateField, GOVUKForm, LimitedText, OneLineText, WebAddressField
 from governance.models import ServiceArea, User
 
 UK_PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")

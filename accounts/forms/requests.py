@@ -10,12 +10,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.text import capfirst
 
-from accounts.forms.limits import LimitedText
 from accounts.models import AccountRequest, FacebookPurpose, Platform
 from accounts.transitions import APPROVE, REJECT, RETURN, STEP
 from accounts.validation import REGULARISED_FIELDS, Problem, evidence_type, handle_problem
 from governance.errors import DomainError
-from governance.forms import GOVUKDateField, GOVUKForm, OneLineText
+from governance.forms import GOVUKDateField, GOVUKForm, LimitedText, OneLineText
 from governance.models import BusinessCaseField, PolicyProfile, ServiceArea, User
 
 BACKUP_FIELDS = ("backup_officer_1", "backup_officer_2", "backup_officer_3")

@@ -101,11 +101,19 @@ class AccountRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The token of the "new request" page it was started from: the same page sent twice (a
+    # double click, the back button, two tabs) continues this draft instead of starting another.
+    started_with = models.UUIDField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[backup_officers])
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "started_with"], name="one_draft_per_new_request_page"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"

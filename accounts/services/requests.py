@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,17 +109,33 @@ def steps_cancel_remaining(request: AccountRequest) -> None:
 
 
 def request_create_draft(
-    *, actor: User, regularises: Account | None = None, now: datetime.datetime | None = None
+    *,
+    actor: User,
+    regularises: Account | None = None,
+    started_with: uuid.UUID | None = None,
+    now: datetime.datetime | None = None,
 ) -> AccountRequest:
     """A new draft; one that brings an unapproved account through takes that account's
-    platform, name, handle and service area, which the requester cannot change."""
-    with transaction.atomic():
-        request = AccountRequest(
-            requester=actor, service_area=actor.service_area, created_at=now or timezone.now()
-        )
-        if regularises is not None:
-            _copy_account(request, _lock_unapproved(regularises))
-        request.save()
+    platform, name, handle and service area, which the requester cannot change. The same
+    "new request" page sent again (``started_with``) continues the draft it started."""
+    if started_with is not None:
+        started = AccountRequest.objects.filter(requester=actor, started_with=started_with)
+        if (draft := started.first()) is not None:
+            return draft
+    try:
+        with transaction.atomic():
+            request = AccountRequest(
+                requester=actor,
+                service_area=actor.service_area,
+                started_with=started_with,
+                created_at=now or timezone.now(),
+            )
+            if regularises is not None:
+                _copy_account(request, _lock_unapproved(regularises))
+            request.save()
+    except IntegrityError:
+        # The same page was sent twice at the same moment: the other one made the draft.
+        return AccountRequest.objects.get(requester=actor, started_with=started_with)
     return request
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
@@ -110,7 +112,9 @@ def _edit(
     try:
         with transaction.atomic():  # a new draft and its first answers are saved together
             if draft is None:
-                draft = request_create_draft(actor=user, regularises=regularises)
+                draft = request_create_draft(
+                    actor=user, regularises=regularises, started_with=_started(request)
+                )
             draft = request_save_draft(
                 actor=user,
                 request=draft,
@@ -139,6 +143,14 @@ def _edit(
     return redirect("request_check", pk=draft.pk)
 
 
+def _started(request: AuthenticatedRequest) -> uuid.UUID | None:
+    """The token of the "new request" page the answers came from, if it is one."""
+    try:
+        return uuid.UUID(request.POST.get("started", ""))
+    except ValueError:
+        return None
+
+
 def _render_edit(
     request: AuthenticatedRequest, form: RequestForm, draft: AccountRequest | None
 ) -> HttpResponse:
@@ -148,7 +160,13 @@ def _render_edit(
     return render(
         request,
         "accounts/request_form.html",
-        {"form": form, "draft": draft, "action": action, "profile": form.profile},
+        {
+            "form": form,
+            "draft": draft,
+            "action": action,
+            "profile": form.profile,
+            "started": None if draft else (_started(request) or uuid.uuid4()),
+        },
     )
 
 
@@ -238,6 +256,10 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         initial={"step": step.pk if step else None},
         asks_branding=step is not None and asks_branding(step),
     )
+    if request.method == "POST" and "step" in form.errors:
+        # The page's hidden step was altered or is out of date: start again from a fresh form.
+        messages.error(request, "This page was out of date. Decide the request again.")
+        return redirect("request_decide", pk=item.pk)
     if request.method == "POST" and form.is_valid():
         try:
             step_decide(
