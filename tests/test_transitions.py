@@ -236,14 +236,20 @@ def test_keep_open_is_offered_only_while_a_review_recommends_closing(
     assert not ACCOUNT.allowed(colleague, KEEP_OPEN, account)
 
 
+@pytest.fixture
+def proposed(communications: User, leisure: ServiceArea, colleague: User) -> Any:
+    """The colleague, proposed as a moderator of an active account by Communications."""
+    account = account_in(AccountStatus.ACTIVE, communications, leisure, ())
+    return assignment_propose(
+        account=account, person=colleague, granted_by=communications, reason="Named"
+    )
+
+
 @pytest.mark.django_db
 def test_every_assignment_move_from_every_state_as_every_member_of_the_cast(
-    cast: dict[str, User | None], leisure: ServiceArea, colleague: User
+    cast: dict[str, User | None], colleague: User, proposed: Any
 ) -> None:
-    comms = cast["communications"]
-    assert comms is not None
-    account = account_in(AccountStatus.ACTIVE, comms, leisure, ())
-    assignment = assignment_propose(account=account, person=colleague, granted_by=comms, reason="x")
+    assignment = proposed
     may = {ACTIVATE: {"communications"}, END: {"communications", "line_manager"}}
     for state in AssignmentState.values:
         # Built directly: suspending comes with the declarations issue, ending leaves no way back.
@@ -261,12 +267,9 @@ def test_every_assignment_move_from_every_state_as_every_member_of_the_cast(
 
 @pytest.mark.django_db
 def test_communications_activate_a_proposed_moderator_and_nobody_else_can(
-    cast: dict[str, User | None], leisure: ServiceArea, colleague: User
+    cast: dict[str, User | None], colleague: User, communications: User, proposed: Any
 ) -> None:
-    comms = cast["communications"]
-    assert comms is not None
-    account = account_in(AccountStatus.ACTIVE, comms, leisure, ())
-    assignment = assignment_propose(account=account, person=colleague, granted_by=comms, reason="x")
+    assignment, comms = proposed, communications
     for name, person in people(cast, moderator=colleague).items():
         if name == "communications" or not person.is_authenticated:
             continue
