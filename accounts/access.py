@@ -67,9 +67,11 @@ def access_account_to_edit(user: Any, pk: int) -> Account:
 
 
 def access_account_to_review(user: Any, pk: int) -> Account:
-    """The review form, for the account's moderators."""
+    """The review form, for the account's moderators. A person who may see the account and
+    whose review only its state refuses (it was closed while their form was open) gets the
+    account, so that the page can say why."""
     account = access_account(user, pk)
-    if not ACCOUNT[REVIEW].who(user, account):
+    if ACCOUNT.state_allows(REVIEW, account) and not ACCOUNT[REVIEW].who(user, account):
         raise Http404
     return account
 

@@ -72,95 +72,88 @@ def seed_history() -> list[str]:
     return [f"Demo register: {Account.objects.count()} accounts; requests in every state."]
 
 
-HANDLES = {
-    "corporate": "@DemoCouncil",
-    "libraries": "DemoLibraries",
-    "recycle": "@RecycleDemo",
-    "parks": "demoparks",
-    "housing": "@DemoHousing",
-    "museum": "museum-stories",
-    "careers": "demo-borough-careers",
-    "offers": "DemoLeisureOffers",
-}
+# The accounts the council ran before the portal: key, name, platform, handle, service area,
+# responsible officer, days ago it was recorded.
+EXISTING = [
+    (
+        "corporate",
+        "Demo Borough Council",
+        Platform.X,
+        "@DemoCouncil",
+        "comms",
+        "comms",
+        40,
+    ),
+    (
+        "libraries",
+        "Demo Libraries",
+        Platform.FACEBOOK,
+        "DemoLibraries",
+        "leisure",
+        "grace.hughes",
+        320,
+    ),
+    (
+        "recycle",
+        "Recycle Right",
+        Platform.INSTAGRAM,
+        "@RecycleDemo",
+        "environment",
+        "kieran.doyle",
+        320,
+    ),
+    (
+        "parks",
+        "Demo Parks",
+        Platform.FLICKR,
+        "demoparks",
+        "environment",
+        "fiona.baker",
+        290,
+    ),
+    (
+        "housing",
+        "Housing News",
+        Platform.X,
+        "@DemoHousing",
+        "housing",
+        "ellie.ward",
+        320,
+    ),
+    (
+        "museum",
+        "Museum Stories",
+        Platform.BLOG,
+        "museum-stories",
+        "leisure",
+        "owen.price",
+        320,
+    ),
+    (
+        "careers",
+        "Demo Careers",
+        Platform.LINKEDIN,
+        "demo-borough-careers",
+        "people",
+        "kwame.mensah",
+        320,
+    ),
+    (
+        "offers",
+        "Leisure Centre Offers",
+        Platform.FACEBOOK,
+        "DemoLeisureOffers",
+        "leisure",
+        "requester",
+        320,
+    ),
+]
+HANDLES = {key: handle for key, _name, _platform, handle, *_ in EXISTING}
 
 
 def _accounts() -> None:
     comms = person("comms")
-    existing = [
-        (
-            "corporate",
-            "Demo Borough Council",
-            Platform.X,
-            "@DemoCouncil",
-            "comms",
-            "comms",
-            40,
-        ),
-        (
-            "libraries",
-            "Demo Libraries",
-            Platform.FACEBOOK,
-            "DemoLibraries",
-            "leisure",
-            "grace.hughes",
-            320,
-        ),
-        (
-            "recycle",
-            "Recycle Right",
-            Platform.INSTAGRAM,
-            "@RecycleDemo",
-            "environment",
-            "kieran.doyle",
-            320,
-        ),
-        (
-            "parks",
-            "Demo Parks",
-            Platform.FLICKR,
-            "demoparks",
-            "environment",
-            "fiona.baker",
-            290,
-        ),
-        (
-            "housing",
-            "Housing News",
-            Platform.X,
-            "@DemoHousing",
-            "housing",
-            "ellie.ward",
-            320,
-        ),
-        (
-            "museum",
-            "Museum Stories",
-            Platform.BLOG,
-            "museum-stories",
-            "leisure",
-            "owen.price",
-            320,
-        ),
-        (
-            "careers",
-            "Demo Careers",
-            Platform.LINKEDIN,
-            "demo-borough-careers",
-            "people",
-            "kwame.mensah",
-            320,
-        ),
-        (
-            "offers",
-            "Leisure Centre Offers",
-            Platform.FACEBOOK,
-            "DemoLeisureOffers",
-            "leisure",
-            "requester",
-            320,
-        ),
-    ]
-    for _key, name, platform, handle, code, officer, days in existing:
+    for _key, name, platform, handle, code, officer, days in EXISTING:
         created = ago(days)
         account_record_existing(
             actor=comms,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import models
@@ -32,10 +32,7 @@ class Moderator:
     state_label: str
     starts_on: datetime.date
     ends_on: datetime.date | None
-    granted_by: User | None
-    reason: str
     active: bool
-    may_review: bool  # active, or waiting for the declaration that makes them active
 
 
 @dataclass(frozen=True)
@@ -48,8 +45,6 @@ class TimelineSource:
     history: list[Any]
     labels: dict[str, str]
     noun: str
-    id_field: str = "id"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class ModeratorSource(Protocol):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance import audit, roles
-from governance.history import EVENT_MARK
+from governance.history import marked_for_event
 from governance.models import Event, Notification, ServiceArea, StaffImport, User
 
 
@@ -59,13 +59,8 @@ class EventLoggingAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = type(obj).objects.filter(pk=obj.pk).first() if change else None
         changes = self.changes(_actor(request), before, obj)
-        if changes:
-            # Marks the history row as told by the event, as governance.history does.
-            obj._change_reason = f"{EVENT_MARK}{changes[0].action}"
-        try:
+        with marked_for_event(obj, action=changes[0].action if changes else None):
             super().save_model(request, obj, form, change)
-        finally:
-            obj.__dict__.pop("_change_reason", None)
         audit.record_changes(actor=_actor(request), subject=self.subject(obj), changes=changes)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:

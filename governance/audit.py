@@ -10,6 +10,7 @@ Action codes are in the past tense and never renamed once written.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -264,32 +265,30 @@ def on_authenticator_reset(
     )
 
 
-def on_password_changed(sender: Any, request: HttpRequest | None, user: User, **kw: Any) -> None:
-    event_record(
-        actor=_actor(request, user),
-        action=PASSWORD_CHANGED,
-        subject=user,
-        summary=f"{user.full_name} changed their password",
-    )
+def _on_password(action: str, words: str) -> Callable[..., None]:
+    """A receiver for one of allauth's password signals. A reset link is used by nobody signed
+    in, so the person who received the e-mailed link is the actor."""
+
+    def receiver(sender: Any, request: HttpRequest | None, user: User, **kw: Any) -> None:
+        event_record(
+            actor=_actor(request, user),
+            action=action,
+            subject=user,
+            summary=f"{user.full_name} {words}",
+        )
+
+    receiver.__name__ = f"on_{action.replace('.', '_')}"
+    return receiver
 
 
-def on_password_set(sender: Any, request: HttpRequest | None, user: User, **kw: Any) -> None:
-    event_record(
-        actor=_actor(request, user),
-        action=PASSWORD_SET,
-        subject=user,
-        summary=f"{user.full_name} set a password",
-    )
-
-
-def on_password_reset(sender: Any, request: HttpRequest | None, user: User, **kw: Any) -> None:
-    # Nobody is signed in: only the person who received the e-mailed link can do this.
-    event_record(
-        actor=user,
-        action=PASSWORD_RESET,
-        subject=user,
-        summary=f"{user.full_name} chose a new password with a reset link sent by e-mail",
-    )
+PASSWORD_RECEIVERS = (
+    (password_changed, _on_password(PASSWORD_CHANGED, "changed their password")),
+    (password_set, _on_password(PASSWORD_SET, "set a password")),
+    (
+        password_reset,
+        _on_password(PASSWORD_RESET, "chose a new password with a reset link sent by e-mail"),
+    ),
+)
 
 
 def password_changed_in_admin(*, actor: User, person: User) -> None:
@@ -306,8 +305,6 @@ def connect() -> None:
         (authenticator_added, on_authenticator_added),
         (authenticator_removed, on_authenticator_removed),
         (authenticator_reset, on_authenticator_reset),
-        (password_changed, on_password_changed),
-        (password_set, on_password_set),
-        (password_reset, on_password_reset),
+        *PASSWORD_RECEIVERS,
     ):
         signal.connect(receiver, dispatch_uid=f"governance.audit.{receiver.__name__}")

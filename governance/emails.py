@@ -11,17 +11,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.template import Context
-from django.template.loader import get_template
-
 from governance.models import Event, User
-from governance.services.notifications import notify
+from governance.services.notifications import notify, render_text
 
 
 def render_email(template_name: str, context: dict[str, Any]) -> tuple[str, str]:
-    template = get_template(template_name).template  # type: ignore[attr-defined]
-    text = template.render(Context(context, autoescape=False)).strip()
-    subject, _, body = text.partition("\n")
+    subject, _, body = render_text(template_name, context).partition("\n")
     return subject.strip(), body.strip()
 
 

@@ -92,7 +92,19 @@ class StateMachine(Generic[Subject]):
         return move.possible(self.state_of(subject), subject) and move.who(user, subject)
 
     def allowed_moves(self, user: Any, subject: Subject) -> list[str]:
-        return [move.name for move in self.moves if self.allowed(user, move.name, subject)]
+        """The moves this person may make now; a predicate shared by several moves (approve,
+        return and reject) is asked once."""
+        state = self.state_of(subject)
+        answers: dict[Predicate, bool] = {}
+        allowed = []
+        for move in self.moves:
+            if not move.possible(state, subject):
+                continue
+            if move.who not in answers:
+                answers[move.who] = move.who(user, subject)
+            if answers[move.who]:
+                allowed.append(move.name)
+        return allowed
 
     def refusal(self, user: Any, name: str, subject: Subject) -> str | None:
         """What this person is told if they try the move now, or None if they may."""

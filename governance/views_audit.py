@@ -1,10 +1,12 @@
-"""The event log's signed checkpoint, for auditors to keep outside the database (SPEC AUD-2)."""
+"""The event log's signed checkpoint, for auditors to keep outside the database (SPEC AUD-2).
+
+Both answers carry `Cache-Control: no-store`, as every signed-in page does
+(governance.middleware.NoStoreMiddleware)."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from governance.decorators import allowed_if
@@ -14,7 +16,6 @@ from governance.services.events import events_checkpoint
 
 
 @allowed_if(can_view_event_checkpoint)
-@never_cache
 @require_GET
 def event_checkpoint(request: AuthenticatedRequest) -> HttpResponse:
     checkpoint = events_checkpoint()
@@ -26,7 +27,6 @@ def event_checkpoint(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @allowed_if(can_view_event_checkpoint)
-@never_cache
 @require_GET
 def event_checkpoint_download(request: AuthenticatedRequest) -> HttpResponse:
     checkpoint = events_checkpoint()

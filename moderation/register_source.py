@@ -17,17 +17,8 @@ from governance.models import User
 from moderation.models import AssignmentState, ModeratorAssignment
 from moderation.rules import MODERATING_STATES
 from moderation.services import assignment_propose, assignments_end_for_account
+from moderation.transitions import ASSIGNMENT, END
 
-OPEN_ASSIGNMENT = [
-    AssignmentState.AWAITING_DECLARATION,
-    AssignmentState.ACTIVE,
-    AssignmentState.SUSPENDED,
-]
-STATE_WORDS = {
-    AssignmentState.ACTIVE: "active",
-    AssignmentState.AWAITING_DECLARATION: "awaiting declaration",
-    AssignmentState.SUSPENDED: "suspended",
-}
 TIMELINE_LABELS = {
     "state": "state",
     "starts_on": "start date",
@@ -78,13 +69,10 @@ class ModerationSource:
                 state_label=assignment.get_state_display(),
                 starts_on=assignment.starts_on,
                 ends_on=assignment.ends_on,
-                granted_by=assignment.granted_by,
-                reason=assignment.reason,
                 active=assignment.state == AssignmentState.ACTIVE,
-                may_review=assignment.state in MODERATING_STATES,
             )
             for assignment in ModeratorAssignment.objects.filter(account=account)
-            .select_related("person", "granted_by")
+            .select_related("person")
             .order_by("state", "person__full_name")
         ]
 
@@ -101,7 +89,7 @@ class ModerationSource:
     ) -> dict[int, str]:
         source = ModeratorAssignment.objects if moment is None else assignments_as_of(moment)
         found = list(
-            source.filter(state__in=OPEN_ASSIGNMENT, account_id__in=account_ids).values(
+            source.filter(state__in=ASSIGNMENT[END].sources, account_id__in=account_ids).values(
                 "account_id", "person_id", "state"
             )
         )
@@ -112,9 +100,8 @@ class ModerationSource:
         )
         grouped: dict[int, list[str]] = defaultdict(list)
         for row in sorted(found, key=lambda row: names.get(row["person_id"], "")):
-            grouped[row["account_id"]].append(
-                f"{names.get(row['person_id'], '?')} ({STATE_WORDS[row['state']]})"
-            )
+            state = AssignmentState(row["state"]).label.lower()
+            grouped[row["account_id"]].append(f"{names.get(row['person_id'], '?')} ({state})")
         return {account: "; ".join(people) for account, people in grouped.items()}
 
     def timeline(self, account: Any) -> Iterable[TimelineSource]:

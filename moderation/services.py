@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.changes import record_change
@@ -87,11 +88,11 @@ def assignment_end(
     actor: User | None,
     reason: str,
     now: datetime.datetime,
-    follows: str = "",
+    by_the_portal: bool = False,
     ends_on: datetime.date | None = None,
 ) -> ModeratorAssignment:
-    """Someone stops moderating an account. ``follows`` names the change this one follows from
-    (an account closed): the portal makes it then, whoever made that change."""
+    """Someone stops moderating an account. ``by_the_portal``: the end follows from another
+    change (the account closed, the person left), so the portal makes it, whoever made that."""
     with transaction.atomic():
         assignment = (
             ModeratorAssignment.objects.select_for_update(of=("self",))
@@ -100,7 +101,7 @@ def assignment_end(
         )
         if assignment.state == AssignmentState.ENDED:
             return assignment
-        if follows:
+        if by_the_portal:
             ASSIGNMENT.check_state(END, assignment)
         else:
             ASSIGNMENT.check(actor, END, assignment)
@@ -119,20 +120,23 @@ def assignment_end(
         return assignment
 
 
+def _end_open(assignments: QuerySet[ModeratorAssignment], *, actor: User | None, **end: Any) -> int:
+    """End every open assignment among these, as a consequence of another change."""
+    open_assignments = list(
+        assignments.exclude(state=AssignmentState.ENDED).select_related("person", "account")
+    )
+    for assignment in open_assignments:
+        assignment_end(assignment=assignment, actor=actor, by_the_portal=True, **end)
+    return len(open_assignments)
+
+
 def assignments_end_for_account(
     *, account: Any, actor: User, reason: str, now: datetime.datetime
 ) -> int:
     """A closed account has no moderators: every open assignment ends today."""
-    open_assignments = list(
-        ModeratorAssignment.objects.filter(account=account)
-        .exclude(state=AssignmentState.ENDED)
-        .select_related("person", "account")
+    return _end_open(
+        ModeratorAssignment.objects.filter(account=account), actor=actor, reason=reason, now=now
     )
-    for assignment in open_assignments:
-        assignment_end(
-            assignment=assignment, actor=actor, reason=reason, now=now, follows="account closed"
-        )
-    return len(open_assignments)
 
 
 def assignment_activate(
@@ -162,19 +166,11 @@ def assignment_activate(
 
 def assignments_end_for_leaver(*, person: User, actor: User | None, now: datetime.datetime) -> int:
     """A leaver moderates nothing from their leaving date (ORG-3, MSM 7.2)."""
-    open_assignments = list(
-        ModeratorAssignment.objects.filter(person=person)
-        .exclude(state=AssignmentState.ENDED)
-        .select_related("person", "account")
-    )
     left_on = person.leaving_date or timezone.localdate(now)
-    for assignment in open_assignments:
-        assignment_end(
-            assignment=assignment,
-            actor=actor,
-            reason=f"{person.full_name} left the council on {long_date(left_on)}",
-            now=now,
-            follows="left",
-            ends_on=left_on,
-        )
-    return len(open_assignments)
+    return _end_open(
+        ModeratorAssignment.objects.filter(person=person),
+        actor=actor,
+        reason=f"{person.full_name} left the council on {long_date(left_on)}",
+        now=now,
+        ends_on=left_on,
+    )

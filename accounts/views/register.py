@@ -208,12 +208,11 @@ def unapproved_new(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    account = access_account(request.user, pk)
+    account = access_account_to_review(request.user, pk)
     if not ACCOUNT.state_allows(REVIEW, account):
         # Closed while the form was open, say: say so rather than lose the page.
         messages.error(request, ACCOUNT.refusal(request.user, REVIEW, account) or "")
         return redirect("register_account", pk=account.pk)
-    account = access_account_to_review(request.user, pk)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         initial={"reviewed_on": timezone.localdate()},

@@ -80,8 +80,8 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
-    if not REQUEST.allowed(request.user, SAVE, draft):
-        messages.error(request, REQUEST.refusal(request.user, SAVE, draft) or "")
+    if refusal := REQUEST.refusal(request.user, SAVE, draft):
+        messages.error(request, refusal)
         return redirect("request_detail", pk=draft.pk)
     return _edit(request, draft)
 
@@ -173,8 +173,8 @@ def _render_edit(
 @require_http_methods(["GET", "POST"])
 def request_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = access_own_request(request.user, pk)
-    if not REQUEST.allowed(request.user, SUBMIT, draft):
-        messages.error(request, REQUEST.refusal(request.user, SUBMIT, draft) or "")
+    if refusal := REQUEST.refusal(request.user, SUBMIT, draft):
+        messages.error(request, refusal)
         return redirect("request_detail", pk=draft.pk)
     profile = profile_get()
     problems = request_problems(draft, profile) + chain_problems(draft, profile.approval_chain)
@@ -293,8 +293,8 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = access_own_request(request.user, pk)
-    if not REQUEST.allowed(request.user, WITHDRAW, item):
-        messages.error(request, REQUEST.refusal(request.user, WITHDRAW, item) or "")
+    if refusal := REQUEST.refusal(request.user, WITHDRAW, item):
+        messages.error(request, refusal)
         return redirect("request_detail", pk=item.pk)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

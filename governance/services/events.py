@@ -31,7 +31,7 @@ from governance.emails import render_email
 from governance.formatting import date_and_time, long_date
 from governance.models import Event, EventChainHead, User
 from governance.models.events import GENESIS_HASH, GENESIS_MAC, derived_key
-from governance.services.notifications import notify
+from governance.services.notifications import mail_subject, notify
 
 logger = logging.getLogger(__name__)
 
@@ -226,12 +226,12 @@ def events_verify_checkpoint(checkpoint: Checkpoint) -> list[str]:
     """What is wrong with the log against a checkpoint whose signature was already checked."""
     problems: list[str] = []
     of = f"the checkpoint of {checkpoint.when}"
-    total = Event.objects.count()
     newest = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     if newest < checkpoint.seq:
         problems.append(
-            f"The log has {total} events but {of} says {checkpoint.count} were written: "
-            f"events were removed (the newest is #{newest}, the checkpoint saw #{checkpoint.seq})."
+            f"The log has {Event.objects.count()} events but {of} says {checkpoint.count} were "
+            f"written: events were removed (the newest is #{newest}, the checkpoint saw "
+            f"#{checkpoint.seq})."
         )
         return problems
     if checkpoint.seq:
@@ -311,7 +311,7 @@ def _mail_checkpoint(
     if not cache.add(mark, checkpoint.seq, timeout=CHECKPOINT_MAILED_FOR):
         return
     message = EmailMessage(
-        subject=" ".join(f"[{settings.SERVICE_NAME}] {subject}".split()),
+        subject=mail_subject(subject),
         body=body + "\n",
         to=recipients,
     )

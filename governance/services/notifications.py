@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -68,30 +69,34 @@ def enqueue_delivery() -> None:
         logger.warning("Could not reach the broker; the scheduled sweep will send the email.")
 
 
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template, without HTML escaping: "O'Brien" stays "O'Brien"."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return str(template.render(Context(context, autoescape=False))).strip()
+
+
+def mail_subject(subject: str) -> str:
+    """The portal's name before the subject, on one line: a line break in a subject (an account
+    named before forms refused them) would make Django refuse the e-mail."""
+    return " ".join(f"[{settings.SERVICE_NAME}] {subject}".split())
+
+
 def _message(notification: Notification) -> EmailMessage:
     recipient = notification.recipient
     # The greeting, the link and the signature around every notification's own words.
-    template = get_template("governance/email/frame.txt").template  # type: ignore[attr-defined]
-    body = template.render(
-        Context(
-            {
-                "recipient": recipient,
-                "body": notification.body.strip(),
-                "url": notification.absolute_url if notification.url else "",
-                "council_name": settings.COUNCIL_NAME,
-                "service_name": settings.SERVICE_NAME,
-                "site_url": settings.SITE_URL,
-            },
-            autoescape=False,
-        )
+    body = render_text(
+        "governance/email/frame.txt",
+        {
+            "recipient": recipient,
+            "body": notification.body.strip(),
+            "url": notification.absolute_url if notification.url else "",
+            "council_name": settings.COUNCIL_NAME,
+            "service_name": settings.SERVICE_NAME,
+            "site_url": settings.SITE_URL,
+        },
     )
-    # The last line of defence: a line break in a subject (an account named before forms
-    # refused them) would make Django refuse the e-mail, and this notification with it.
-    subject = " ".join(f"[{settings.SERVICE_NAME}] {notification.subject}".split())
     return EmailMessage(
-        subject=subject,
-        body=body.strip() + "\n",
-        to=[recipient.email],
+        subject=mail_subject(notification.subject), body=body + "\n", to=[recipient.email]
     )
 
 
