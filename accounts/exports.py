@@ -13,7 +13,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from accounts.models import AccountStatus, TwoFactorMethod, platform_label
+from accounts.models import AccessModel, AccountStatus, TwoFactorMethod, platform_label
 from accounts.moderators import moderators
 from accounts.register_queries import end_of_day
 from governance.formatting import date_and_time
@@ -64,6 +64,7 @@ COLUMNS: list[Column] = [
         "Secure sessions or two-step verification on",
         lambda row, _: "Yes" if row.secure_sessions_enabled else "No",
     ),
+    ("How moderators sign in", lambda row, _: _label(AccessModel, row.access_model)),
     ("Sign-in details kept at", lambda row, _: row.credentials_location),
     ("Password last changed", lambda row, _: row.password_last_changed),
     ("Recovery email", lambda row, _: row.recovery_email),
@@ -77,6 +78,7 @@ COLUMNS: list[Column] = [
         lambda row, _: row.two_factor_method and _label(TwoFactorMethod, row.two_factor_method),
     ),
     ("Second factor held by", lambda row, _: _name(row.second_factor_holder)),
+    ("Open credential tasks", lambda row, _: row.open_credential_tasks),
     ("Recovery plan last tested", lambda row, _: row.recovery_plan_tested_on),
     ("Months between reviews", lambda row, _: row.review_cadence_months),
     ("Next review due", lambda row, _: row.next_review_due),

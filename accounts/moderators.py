@@ -73,6 +73,18 @@ class ModeratorSource(Protocol):
     def timeline(self, account: Any) -> Iterable[TimelineSource]:
         """The moderation records to show on the account's timeline."""
 
+    def last_password_change(
+        self, account_ref: Any, moment: datetime.datetime | None
+    ) -> BaseExpression:
+        """A subquery: the date of the account's latest recorded password change (MOD-3)."""
+
+    def open_task_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        """A subquery counting the account's credential tasks still to do (MOD-5)."""
+
+    def account_section(self, user: User, account: Any) -> str:
+        """The account page's moderators, credential tasks and password changes, as HTML, with
+        what this person may do about them."""
+
     def account_approved(
         self, *, account: Any, people: list[User], approver: User, reason: str, now: Any
     ) -> None:
@@ -111,6 +123,17 @@ class _NoModerators:
 
     def timeline(self, account: Any) -> Iterable[TimelineSource]:
         return []
+
+    def last_password_change(
+        self, account_ref: Any, moment: datetime.datetime | None
+    ) -> BaseExpression:
+        return Value(None, output_field=models.DateField())
+
+    def open_task_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        return Value(0, output_field=models.IntegerField())
+
+    def account_section(self, user: User, account: Any) -> str:
+        return ""
 
     def account_approved(
         self, *, account: Any, people: list[User], approver: User, reason: str, now: Any

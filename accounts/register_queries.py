@@ -51,12 +51,12 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def register_rows(user: User, as_of: datetime.date | None = None) -> QuerySet[Any]:
-    """The accounts this person may see, with their active moderators counted."""
+    """The accounts this person may see, with their active moderators and open credential tasks
+    counted and the date of their latest password change (all told by moderation)."""
     source = moderators()
     if as_of is None:
-        rows: QuerySet[Any] = Account.objects.annotate(
-            active_moderators=Coalesce(source.active_count(OuterRef("pk"), None), Value(0))
-        )
+        moment = None
+        rows: QuerySet[Any] = Account.objects.all()
         key = "pk"
     else:
         moment = end_of_day(as_of)
@@ -64,13 +64,15 @@ def register_rows(user: User, as_of: datetime.date | None = None) -> QuerySet[An
             Account.history.filter(history_date__lt=moment)
             .latest_of_each()
             .exclude(history_type="-")
-            .annotate(
-                active_moderators=Coalesce(source.active_count(OuterRef("id"), moment), Value(0))
-            )
         )
         key = "id"
+    account = OuterRef(key)
     return (
-        rows.filter(accounts_visible_to(user, key))
-        .select_related("service_area", "responsible_officer")
+        rows.annotate(
+            active_moderators=Coalesce(source.active_count(account, moment), Value(0)),
+            open_credential_tasks=Coalesce(source.open_task_count(account, moment), Value(0)),
+            password_last_changed=source.last_password_change(account, moment),
+        )
+        .filter(accounts_visible_to(user, key))
         .select_related("service_area", "responsible_officer")
     )

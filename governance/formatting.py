@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.utils import timezone
@@ -20,3 +21,11 @@ def date_and_time(value: datetime.datetime) -> str:
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     return f"{long_date(local)} at {hour}:{local:%M}{suffix}"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), or the month's last day: 31 January + 1 is
+    28 February."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

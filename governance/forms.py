@@ -220,6 +220,10 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
             "review_cadence_months",
             "review_reminder_days",
             "review_escalation_days",
+            "credential_task_days",
+            "lost_device_task_days",
+            "credential_escalation_days",
+            "recovery_plan_test_months",
             "public_block_days",
             "breach_retention_years",
         ]
@@ -230,6 +234,10 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
         "review_cadence_months": (1, 24),
         "review_reminder_days": (1, 90),
         "review_escalation_days": (1, 90),
+        "credential_task_days": (1, 60),
+        "lost_device_task_days": (1, 14),
+        "credential_escalation_days": (1, 60),
+        "recovery_plan_test_months": (1, 36),
         "public_block_days": (1, 365),
         "breach_retention_years": (1, 20),
     }
@@ -267,6 +275,14 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
                 Field.text("review_reminder_days", field_width=3),
                 Field.text("review_escalation_days", field_width=3),
                 legend="Declarations and reviews",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("credential_task_days", field_width=3),
+                Field.text("lost_device_task_days", field_width=3),
+                Field.text("credential_escalation_days", field_width=3),
+                Field.text("recovery_plan_test_months", field_width=3),
+                legend="Passwords, lost devices and recovery",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(

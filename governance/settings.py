@@ -422,6 +422,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.remind_reviews",
         "schedule": crontab(minute=30, hour=7),
     },
+    "escalate-credential-tasks": {
+        "task": "moderation.tasks.escalate_credential_tasks",
+        "schedule": crontab(minute=40, hour=7),
+    },
+    "remind-recovery-plan-tests": {
+        "task": "moderation.tasks.remind_recovery_plan_tests",
+        "schedule": crontab(minute=50, hour=7),
+    },
     "record-leavers": {
         "task": "governance.tasks.record_due_leavers",
         "schedule": crontab(minute=5, hour=0),

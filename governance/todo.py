@@ -21,6 +21,8 @@ class Todo:
     detail: str = ""
     due: datetime.date | None = None
     overdue: bool = False
+    # Comes before everything else (a lost or stolen device: MSM 5.18 "immediately").
+    urgent: bool = False
 
 
 Provider = Callable[[User], Iterable[Todo]]
@@ -35,5 +37,11 @@ def register(provider: Provider) -> Provider:
 def todos_for(user: User) -> list[Todo]:
     todos = [todo for provider in _providers for todo in provider(user)]
     return sorted(
-        todos, key=lambda todo: (not todo.overdue, todo.due or datetime.date.max, todo.title)
+        todos,
+        key=lambda todo: (
+            not todo.urgent,
+            not todo.overdue,
+            todo.due or datetime.date.max,
+            todo.title,
+        ),
     )

@@ -24,6 +24,7 @@ urlpatterns = [
     # Work email addresses come from the HR feed, so allauth's page for changing them is off.
     path("auth/email/", views.email_managed_by_hr, name="account_email"),
     path("", include("accounts.urls")),
+    path("", include("moderation.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

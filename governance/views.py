@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 import secrets
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from governance.services.staff_import import (
     LeaversNeedConfirmation,
     import_staff,
 )
-from governance.todo import todos_for
+from governance.todo import Todo, todos_for
 
 PAGE_SIZE = 50
 
@@ -47,12 +46,11 @@ PAGE_SIZE = 50
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
     todos = todos_for(request.user)
-    grouped = [
-        (section, list(items))
-        for section, items in itertools.groupby(
-            sorted(todos, key=lambda todo: todo.section), key=lambda todo: todo.section
-        )
-    ]
+    # Sections in the order of their most pressing task: a lost device comes first.
+    sections: dict[str, list[Todo]] = {}
+    for todo in todos:
+        sections.setdefault(todo.section, []).append(todo)
+    grouped = list(sections.items())
     return render(
         request,
         "governance/home.html",

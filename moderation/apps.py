@@ -8,9 +8,13 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from accounts import moderators
         from governance.services import leavers
-        from moderation import demo  # noqa: F401 - registers the demo moderators
+        from moderation import (
+            demo,  # noqa: F401 - registers the demo moderators
+            todos,  # noqa: F401 - registers tasks and navigation
+        )
         from moderation.register_source import ModerationSource
-        from moderation.services import assignments_end_for_leaver
+        from moderation.services.assignments import assignments_end_for_leaver, custody_for_leaver
 
         moderators.register(ModerationSource())
         leavers.register(assignments_end_for_leaver)
+        leavers.register(custody_for_leaver)

@@ -11,7 +11,7 @@ from accounts.models import Account
 from governance import seeding
 from governance.models import User
 from moderation.models import ModeratorAssignment
-from moderation.services import assignment_end, assignment_record_existing
+from moderation.services.assignments import assignment_end, assignment_record_existing
 
 DOMAIN = "demo.council.example"
 MODERATORS = {

@@ -9,15 +9,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery
+from django.db.models import Count, DateField, IntegerField, Max, QuerySet, Subquery
 from django.db.models.expressions import BaseExpression
+from django.template.loader import render_to_string
 
 from accounts.moderators import Moderator, TimelineSource
 from governance.models import User
 from moderation.models import AssignmentState, ModeratorAssignment
-from moderation.rules import MODERATING_STATES
-from moderation.services import assignment_propose, assignments_end_for_account
-from moderation.transitions import ASSIGNMENT, END
+from moderation.rules import (
+    MODERATING_STATES,
+    can_add_moderators,
+    can_record_password_change,
+)
+from moderation.selectors import (
+    assignments_of,
+    open_tasks_as_of,
+    password_changes_as_of,
+    password_changes_of,
+    recovery_plan_due_on,
+    recovery_plan_overdue,
+    tasks_of_account,
+)
+from moderation.services.assignments import assignment_propose, assignments_end_for_account
+from moderation.transitions import ASSIGNMENT, END, TASK
 
 TIMELINE_LABELS = {
     "state": "state",
@@ -50,6 +64,50 @@ class ModerationSource:
             .values("total")
         )
         return Subquery(counts, output_field=IntegerField())
+
+    def last_password_change(
+        self, account_ref: Any, moment: datetime.datetime | None
+    ) -> BaseExpression:
+        latest = (
+            password_changes_as_of(moment)
+            .filter(account_id=account_ref)
+            .order_by()
+            .values("account_id")
+            .annotate(latest=Max("changed_on"))
+            .values("latest")
+        )
+        return Subquery(latest, output_field=DateField())
+
+    def open_task_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        counts = (
+            open_tasks_as_of(moment)
+            .filter(account_id=account_ref)
+            .order_by()
+            .values("account_id")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Subquery(counts, output_field=IntegerField())
+
+    def account_section(self, user: User, account: Any) -> str:
+        assignments = list(assignments_of(account))
+        tasks = list(tasks_of_account(account)[:20])
+        return render_to_string(
+            "moderation/_account_section.html",
+            {
+                "account": account,
+                "assignments": [
+                    (assignment, ASSIGNMENT.allowed_moves(user, assignment))
+                    for assignment in assignments
+                ],
+                "tasks": [(task, TASK.allowed_moves(user, task)) for task in tasks],
+                "password_changes": list(password_changes_of(account)[:5]),
+                "can_add": can_add_moderators(user, account),
+                "can_record_password": can_record_password_change(user, account),
+                "recovery_plan_due": recovery_plan_due_on(account),
+                "recovery_plan_overdue": recovery_plan_overdue(account),
+            },
+        )
 
     def moderated_account_ids(self, user: User) -> QuerySet[Any, Any]:
         return ModeratorAssignment.objects.filter(person=user, state__in=MODERATING_STATES).values(

@@ -6,7 +6,14 @@ from typing import Any
 
 from governance.transitions import Move, StateMachine, by_the_portal
 from moderation.models import AssignmentState as S
-from moderation.rules import can_end_assignment, can_manage_assignments
+from moderation.models import ReportState, TaskKind, TaskState
+from moderation.rules import (
+    can_cancel_task,
+    can_close_device_report,
+    can_complete_task,
+    can_end_assignment,
+    can_manage_assignments,
+)
 
 ACTIVATE = "activate"
 SUSPEND = "suspend"
@@ -61,4 +68,109 @@ ASSIGNMENT: StateMachine[Any] = StateMachine(
         S.SUSPENDED: "This moderator is suspended until they sign the declaration again.",
         S.AWAITING_DECLARATION: "This moderator has not become active yet.",
     },
+)
+
+
+# Credential tasks (MOD-5). A password change closes its rotation tasks by being recorded
+# (MOD-3); every other task is marked done by the person who did it at the platform.
+COMPLETE = "complete"
+ROTATED = "rotated"
+CANCEL = "cancel"
+
+
+def _done_by_hand(task: Any) -> bool:
+    return task.kind != TaskKind.ROTATE
+
+
+def _done_by_password_change(task: Any) -> bool:
+    return task.kind == TaskKind.ROTATE
+
+
+def _task_closed(task: Any) -> str:
+    who = task.done_by.full_name if task.done_by else "The portal"
+    done = "marked it as no longer needed" if task.state == TaskState.CANCELLED else "did it"
+    return f"This task is already closed: {who} {done}."
+
+
+TASK: StateMachine[Any] = StateMachine(
+    name="credential task",
+    states=TaskState.values,
+    state_of=lambda task: task.state,
+    moves=[
+        Move(
+            COMPLETE,
+            frozenset({TaskState.OPEN}),
+            TaskState.DONE,
+            can_complete_task,
+            "Mark as done",
+            "Only Communications or another active moderator of the account can do this.",
+            wrong_state=_task_closed,
+            when=_done_by_hand,
+        ),
+        Move(
+            ROTATED,
+            frozenset({TaskState.OPEN}),
+            TaskState.DONE,
+            by_the_portal,
+            "Password change recorded",
+            "A password change closes this task when it is recorded.",
+            wrong_state=_task_closed,
+            when=_done_by_password_change,
+        ),
+        Move(
+            CANCEL,
+            frozenset({TaskState.OPEN}),
+            TaskState.CANCELLED,
+            can_cancel_task,
+            "It is no longer needed",
+            "Only Communications can decide that a task is no longer needed.",
+            wrong_state=_task_closed,
+        ),
+    ],
+)
+
+# Lost or stolen devices (MOD-4): a report closes by itself when its last task is done;
+# Communications closes one that affected no account.
+CLOSE = "close"
+CONFIRM = "confirm"
+
+
+def _has_no_tasks(report: Any) -> bool:
+    return not report.tasks.exists()
+
+
+def _all_tasks_closed(report: Any) -> bool:
+    return not report.tasks.filter(state=TaskState.OPEN).exists()
+
+
+DEVICE_REPORT: StateMachine[Any] = StateMachine(
+    name="lost device report",
+    states=ReportState.values,
+    state_of=lambda report: report.state,
+    moves=[
+        Move(
+            CLOSE,
+            frozenset({ReportState.OPEN}),
+            ReportState.CLOSED,
+            by_the_portal,
+            "Close",
+            "The report closes by itself when its last task is done.",
+            when=_all_tasks_closed,
+        ),
+        Move(
+            CONFIRM,
+            frozenset({ReportState.OPEN}),
+            ReportState.CLOSED,
+            can_close_device_report,
+            "Confirm that no account was affected and close it",
+            "Only Communications can close a report.",
+            wrong_state=lambda report: (
+                "This report is already closed."
+                if report.state == ReportState.CLOSED
+                else "This report has tasks: it closes by itself when the last one is done."
+            ),
+            when=_has_no_tasks,
+        ),
+    ],
+    wrong_state={ReportState.CLOSED: "This report is already closed."},
 )

@@ -12,7 +12,7 @@ from accounts.services.register import (
     account_record_unapproved,
 )
 from governance.models import ServiceArea, User
-from moderation.services import assignment_record_existing
+from moderation.services.assignments import assignment_record_existing
 
 _counter = iter(range(1, 1_000_000))
 

@@ -22,7 +22,7 @@ from accounts.services.register import (
 from accounts.services.reviews import review_record
 from governance.models import Event, ServiceArea, User
 from moderation.models import ModeratorAssignment
-from moderation.services import assignment_end, assignment_record_existing
+from moderation.services.assignments import assignment_end, assignment_record_existing
 from tests.register_helpers import make_account
 
 UTC = datetime.UTC

@@ -19,7 +19,6 @@ from accounts.services.register import (
     account_change_status,
     account_record_unapproved,
     account_update,
-    add_months,
 )
 from accounts.services.requests import (
     request_create_draft,
@@ -29,6 +28,7 @@ from accounts.services.requests import (
 from accounts.services.reviews import review_record, reviews_remind
 from accounts.transitions import ACCOUNT, STATUS_CHANGES
 from governance.errors import DomainError
+from governance.formatting import add_months
 from governance.models import Event, Notification, ServiceArea, User
 from moderation.models import AssignmentState, ModeratorAssignment
 from tests.register_helpers import account_in, make_account

@@ -38,7 +38,7 @@ from governance.models import Event, Preset, ServiceArea, StepKind, User
 from governance.services.profile import profile_apply_preset
 from moderation import rules as moderation_rules
 from moderation.models import AssignmentState, ModeratorAssignment
-from moderation.services import assignment_activate, assignment_end, assignment_propose
+from moderation.services.assignments import assignment_activate, assignment_end, assignment_propose
 from moderation.transitions import ACTIVATE, ASSIGNMENT, END
 from tests.conftest import make_person
 from tests.register_helpers import account_in

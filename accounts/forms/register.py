@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from accounts.models import (
+    AccessModel,
     Account,
     Platform,
     ReviewOutcome,
@@ -90,6 +91,17 @@ class AccountFormMixin:
 URL_MESSAGE = "Enter the web address in the correct format, like https://x.com/LeisureEvents"
 
 
+# Password changes are recorded on their own page (moderation), never typed here.
+ACCESS_MODEL_CHOICES = [
+    (
+        AccessModel.INDIVIDUAL_ROLES.value,
+        "Each moderator has their own role on the platform (as on Facebook, Instagram and "
+        "LinkedIn pages)",
+    ),
+    (AccessModel.SHARED_LOGIN.value, "Moderators share one sign-in and password"),
+]
+
+
 class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelForm):
     url = WebAddressField(
         label="Web address",
@@ -106,9 +118,6 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
         label="Email address of the person who holds the second factor",
         help_text="The person whose phone, key or mailbox receives the code.",
         required=False,
-    )
-    password_last_changed = GOVUKDateField(
-        label="When was the password last changed?", required=False, require_all_fields=False
     )
     recovery_plan_tested_on = GOVUKDateField(
         label="When was the recovery plan last tested?", required=False, require_all_fields=False
@@ -131,8 +140,8 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
             "url",
             "service_area",
             "secure_sessions_enabled",
+            "access_model",
             "credentials_location",
-            "password_last_changed",
             "recovery_email",
             "recovery_phone",
             "recovery_phone_council_owned",
@@ -142,7 +151,7 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
             "next_review_due",
             "licence",
         ]
-        widgets = {"two_factor_method": forms.RadioSelect}
+        widgets = {"two_factor_method": forms.RadioSelect, "access_model": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,6 +176,9 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
         fields["recovery_phone"].help_text = "A council-owned phone, for example 01234 567890."
         fields["recovery_phone_council_owned"].label = "The recovery phone belongs to the council"
         fields["two_factor_method"].choices = TwoFactorMethod.choices  # type: ignore[attr-defined]
+        fields["access_model"].label = "How do moderators sign in?"
+        fields["access_model"].choices = ACCESS_MODEL_CHOICES  # type: ignore[attr-defined]
+        fields["access_model"].error_messages["required"] = "Select how moderators sign in"
         cadence = fields["review_cadence_months"]
         cadence.error_messages["invalid"] = "Enter a whole number, like 3"
         cadence.validators = [
@@ -195,8 +207,8 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
             ),
             Fieldset(
                 Field.checkbox("secure_sessions_enabled"),
+                Field.radios("access_model", legend_size=Size.SMALL, small=True),
                 Field.text("credentials_location"),
-                Field("password_last_changed"),
                 Field.text("recovery_email", field_width=20),
                 Field.text("recovery_phone", field_width=20),
                 Field.checkbox("recovery_phone_council_owned"),
@@ -246,10 +258,7 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        past_only = {
-            "password_last_changed": "The date the password was last changed",
-            "recovery_plan_tested_on": "The date the recovery plan was last tested",
-        }
+        past_only = {"recovery_plan_tested_on": "The date the recovery plan was last tested"}
         for name, what in past_only.items():
             day = cleaned.get(name)
             if day and day > timezone.localdate():

@@ -1,5 +1,5 @@
 from accounts.models.platforms import Platform, platform_label
-from accounts.models.register import Account, AccountStatus, TwoFactorMethod
+from accounts.models.register import AccessModel, Account, AccountStatus, TwoFactorMethod
 from accounts.models.requests import (
     AccountRequest,
     ApprovalStep,
@@ -10,6 +10,7 @@ from accounts.models.requests import (
 from accounts.models.reviews import AccountReview, ReviewOutcome
 
 __all__ = [
+    "AccessModel",
     "Account",
     "AccountRequest",
     "AccountReview",

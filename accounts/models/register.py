@@ -42,6 +42,15 @@ def handle_key(handle: str) -> str:
 HANDLE_KEY = Replace(Lower("handle"), models.Value("@"), models.Value(""))
 
 
+class AccessModel(models.TextChoices):
+    """How moderators get in (NCSC: a unique login for each publisher where the platform
+    allows it). It decides what the portal asks for when a moderator stops or a device is
+    lost: removing one person's role, or changing the shared password."""
+
+    INDIVIDUAL_ROLES = "individual_roles", "Individual roles"
+    SHARED_LOGIN = "shared_login", "Shared login"
+
+
 class AccountQuerySet(models.QuerySet["Account"]):
     def holding_handle(self, platform: str, handle: str) -> AccountQuerySet:
         """Open accounts (anything but closed) with this handle on this platform."""
@@ -95,14 +104,21 @@ class Account(models.Model):
         "secure sessions or two-step verification turned on at the platform", default=False
     )
 
-    # Credential custody (REG-1a).
+    access_model = models.CharField(
+        "how moderators sign in",
+        max_length=20,
+        choices=AccessModel.choices,
+        default=AccessModel.SHARED_LOGIN,
+    )
+
+    # Credential custody (REG-1a). The date of the last password change is not kept here: it
+    # is the latest password change that moderation recorded (moderation.PasswordChange).
     credentials_location = models.CharField(
         "where the sign-in details are kept",
         max_length=200,
         blank=True,
         help_text="A reference to the council's password manager, never the password itself.",
     )
-    password_last_changed = models.DateField("password last changed", null=True, blank=True)
     recovery_email = models.EmailField("recovery email address", blank=True)
     recovery_phone = models.CharField("recovery phone number", max_length=30, blank=True)
     recovery_phone_council_owned = models.BooleanField(default=False)

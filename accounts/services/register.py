@@ -8,7 +8,6 @@ no such reason and appear in the timeline from simple-history alone.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import Any
 
@@ -37,7 +36,7 @@ from accounts.transitions import (
 from governance.changes import record_change
 from governance.emails import notify_from
 from governance.errors import DomainError
-from governance.formatting import long_date
+from governance.formatting import add_months, long_date
 from governance.models import Event, User
 from governance.services.profile import profile_get
 
@@ -47,12 +46,6 @@ STATUS_EVENTS = {
     "close": events.ACCOUNT_CLOSED,
     "reopen": events.ACCOUNT_REOPENED,
 }
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def account_url(account: Account) -> str:
@@ -279,7 +272,7 @@ FIELD_LABELS = {
     "responsible_officer": "responsible officer",
     "secure_sessions_enabled": "secure sessions or two-step verification",
     "credentials_location": "where the sign-in details are kept",
-    "password_last_changed": "date the password was last changed",
+    "access_model": "how moderators sign in",
     "recovery_email": "recovery email address",
     "recovery_phone": "recovery phone number",
     "recovery_phone_council_owned": "recovery phone is council-owned",

@@ -13,11 +13,11 @@ from accounts import events
 from accounts.models import Account, AccountReview, AccountStatus, ReviewOutcome
 from accounts.moderators import moderators
 from accounts.rules import can_see_account, communications_team
-from accounts.services.register import account_url, add_months, lock_account, record_account_change
+from accounts.services.register import account_url, lock_account, record_account_change
 from accounts.transitions import ACCOUNT, REVIEW
 from governance.emails import notify_from
 from governance.errors import DomainError
-from governance.formatting import long_date
+from governance.formatting import add_months, long_date
 from governance.models import User
 from governance.services.profile import profile_get
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,7 +113,8 @@ def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 @require_GET
 def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
-    people = moderators().moderators_of(account)
+    source = moderators()
+    people = source.moderators_of(account)
     moves = ACCOUNT.allowed_moves(request.user, account)
     timeline = Paginator(account_timeline(account), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -123,8 +124,11 @@ def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "accounts/account_detail.html",
         {
             "account": account,
-            "moderators": people,
             "active_count": sum(person.active for person in people),
+            "password_last_changed": Account.objects.filter(pk=account.pk)
+            .values_list(source.last_password_change(OuterRef("pk"), None), flat=True)
+            .first(),
+            "moderation": source.account_section(request.user, account),
             "reviews": list(
                 AccountReview.objects.filter(account=account).select_related("reviewer")[:10]
             ),
@@ -245,6 +249,7 @@ DASHBOARD_CARDS = [
     ("Overdue for review", "review_overdue=on"),
     ("Fewer than two active moderators", "few_moderators=on"),
     ("Credential details missing", "credentials_missing=on"),
+    ("Password change or access removal outstanding", "tasks_outstanding=on"),
     ("Unapproved accounts", "status=unapproved"),
     ("Being set up", "status=being_set_up"),
     ("Closure recommended by a review", "closure_recommended=on"),

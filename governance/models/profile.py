@@ -82,6 +82,20 @@ class PolicyProfile(models.Model):
         "days after a review is overdue that Communications is told", default=14
     )
 
+    # Credentials (MOD-3 to MOD-5, REG-1a).
+    credential_task_days = models.PositiveSmallIntegerField(
+        "days to change a password or remove access after a moderator stops", default=5
+    )
+    lost_device_task_days = models.PositiveSmallIntegerField(
+        "days to change passwords after a device is lost or stolen", default=1
+    )
+    credential_escalation_days = models.PositiveSmallIntegerField(
+        "days after a credential task is overdue that Communications is told", default=2
+    )
+    recovery_plan_test_months = models.PositiveSmallIntegerField(
+        "months between tests of an account's recovery plan", default=12
+    )
+
     # Public abuse (INC-2) and breaches (HR-3).
     public_block_days = models.PositiveSmallIntegerField(
         "days a public author is blocked for", default=7

@@ -1,0 +1,94 @@
+"""This app's entries on 'Your tasks' and in the navigation. Lists are bounded: the rest is on
+the credential tasks page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account
+from governance import navigation
+from governance.formatting import long_date
+from governance.models import User
+from governance.services.profile import profile_get
+from governance.todo import Todo, register
+from moderation.models import TaskKind
+from moderation.rules import (
+    can_complete_task,
+    can_report_lost_device,
+    can_see_every_task,
+    handles_device_reports,
+)
+from moderation.selectors import device_reports_for, recovery_plans_overdue, tasks_for
+
+SHOWN = 10
+
+
+@register
+def credential_todos(user: User) -> Iterator[Todo]:
+    today = timezone.localdate()
+    if handles_device_reports(user):
+        reports = list(device_reports_for(user)[: SHOWN + 1])
+        for report in reports[:SHOWN]:
+            yield Todo(
+                section="Lost or stolen devices",
+                title=f"{report.reporter.full_name}'s {report.device_name} was "
+                f"{report.get_loss_display().lower()}",
+                url=reverse("device_report", args=[report.pk]),
+                detail=f"{report.reference}, reported {long_date(report.reported_at)}. It stays "
+                "open until every account it could open is made safe.",
+                urgent=True,
+            )
+    tasks = list(tasks_for(user)[: SHOWN * 3])
+    mine = [task for task in tasks if can_complete_task(user, task) or task.kind == TaskKind.ROTATE]
+    for task in mine[:SHOWN]:
+        yield Todo(
+            section="Passwords and access",
+            title=task.title,
+            url=reverse("credential_task", args=[task.pk]),
+            detail=task.why,
+            due=task.due_on,
+            overdue=task.due_on < today,
+        )
+    if len(mine) > SHOWN and can_see_every_task(user):
+        yield Todo(
+            section="Passwords and access",
+            title="See every password change and access removal still to do",
+            url=reverse("credential_tasks"),
+            detail="Only the ten due soonest are listed here.",
+        )
+    if handles_device_reports(user):
+        months = profile_get().recovery_plan_test_months
+        for account in Account.objects.filter(recovery_plans_overdue(today, months))[:SHOWN]:
+            yield Todo(
+                section="Passwords and access",
+                title=f"Test the recovery plan of {account.name}",
+                url=reverse("register_account", args=[account.pk]),
+                detail="Last tested "
+                + (
+                    long_date(account.recovery_plan_tested_on)
+                    if account.recovery_plan_tested_on
+                    else "never"
+                )
+                + f": the profile asks for a test every {months} months.",
+            )
+
+
+navigation.register(
+    order=40,
+    label="Report a lost or stolen device",
+    url_name="lost_device",
+    description="A phone, tablet or laptop that could open a council account has gone missing: "
+    "tell Communications in under a minute.",
+    visible=can_report_lost_device,
+)
+navigation.register(
+    order=45,
+    label="Passwords and access",
+    url_name="credential_tasks",
+    description="Password changes and access removals still to do after a moderator stops or a "
+    "device is lost, and who did each one.",
+    visible=can_see_every_task,
+)
