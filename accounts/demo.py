@@ -13,7 +13,14 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Account, AccountReview, Platform, ReviewOutcome, TwoFactorMethod
+from accounts.models import (
+    AccessModel,
+    Account,
+    AccountReview,
+    Platform,
+    ReviewOutcome,
+    TwoFactorMethod,
+)
 from accounts.rules import step_approvers
 from accounts.selectors import current_step
 from accounts.services.decisions import step_decide
@@ -148,12 +155,13 @@ EXISTING = [
         320,
     ),
 ]
+INDIVIDUAL_ROLE_PLATFORMS = {Platform.FACEBOOK, Platform.INSTAGRAM, Platform.LINKEDIN}
 HANDLES = {key: handle for key, _name, _platform, handle, *_ in EXISTING}
 
 
 def _accounts() -> None:
     comms = person("comms")
-    for _key, name, platform, handle, code, officer, days in EXISTING:
+    for key, name, platform, handle, code, officer, days in EXISTING:
         created = ago(days)
         account_record_existing(
             actor=comms,
@@ -166,7 +174,11 @@ def _accounts() -> None:
                 "responsible_officer": person(officer),
                 "secure_sessions_enabled": True,
                 "credentials_location": f"Keeper > Social media > {name}",
-                "password_last_changed": (created - datetime.timedelta(days=30)).date(),
+                # Page roles where the platform gives each moderator their own; the leisure
+                # offers team still shares one login on its management platform.
+                "access_model": AccessModel.INDIVIDUAL_ROLES
+                if platform in INDIVIDUAL_ROLE_PLATFORMS and key != "offers"
+                else AccessModel.SHARED_LOGIN,
                 "recovery_email": f"socialmedia@{DOMAIN}",
                 "two_factor_method": TwoFactorMethod.AUTHENTICATOR_APP,
                 "second_factor_holder": person(officer),

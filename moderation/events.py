@@ -7,6 +7,7 @@ ASSIGNMENT_PROPOSED = "assignment.proposed"
 ASSIGNMENT_RECORDED = "assignment.recorded"
 ASSIGNMENT_ACTIVATED = "assignment.activated"
 ASSIGNMENT_ENDED = "assignment.ended"
+ASSIGNMENT_SUSPENDED = "assignment.suspended"
 PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event code, not a password
 CREDENTIAL_TASK_RAISED = "credential_task.raised"
 CREDENTIAL_TASK_DONE = "credential_task.done"

@@ -164,6 +164,7 @@ class TaskKind(models.TextChoices):
 
 class TaskCause(models.TextChoices):
     ASSIGNMENT_ENDED = "assignment_ended", "A moderator stopped"
+    SUSPENDED = "suspended", "A moderator was suspended"
     LEAVER = "leaver", "Someone left the council"
     LOST_DEVICE = "lost_device", "A device was lost or stolen"
     COMPROMISE = "compromise", "Suspected compromise"

@@ -258,6 +258,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("assignment_ended", "A moderator stopped"),
+                            ("suspended", "A moderator was suspended"),
                             ("leaver", "Someone left the council"),
                             ("lost_device", "A device was lost or stolen"),
                             ("compromise", "Suspected compromise"),
@@ -404,6 +405,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("assignment_ended", "A moderator stopped"),
+                            ("suspended", "A moderator was suspended"),
                             ("leaver", "Someone left the council"),
                             ("lost_device", "A device was lost or stolen"),
                             ("compromise", "Suspected compromise"),

@@ -25,7 +25,7 @@ from moderation import events
 from moderation.models import AssignmentState, ModeratorAssignment, TaskCause, TaskKind
 from moderation.rules import HOLDING_ACCESS, can_add_moderator
 from moderation.services.credentials import access_kind, task_raise
-from moderation.transitions import ACTIVATE, ASSIGNMENT, END
+from moderation.transitions import ACTIVATE, ASSIGNMENT, END, SUSPEND
 
 
 def assignment_propose(
@@ -203,6 +203,40 @@ def assignment_end(
         return assignment
 
 
+def assignment_suspend(
+    *, assignment: ModeratorAssignment, reason: str, now: datetime.datetime | None = None
+) -> ModeratorAssignment:
+    """The portal suspends a moderator whose declaration has lapsed (DEC-3, MSM 7.3): the
+    access they hold is removed until they sign again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assignment = (
+            ModeratorAssignment.objects.select_for_update(of=("self",))
+            .select_related("person", "account")
+            .get(pk=assignment.pk)
+        )
+        assignment.state = ASSIGNMENT.check_state(SUSPEND, assignment).to
+        record_change(
+            assignment,
+            actor=None,
+            action=events.ASSIGNMENT_SUSPENDED,
+            summary=f"{assignment.person.full_name} was suspended as a moderator of "
+            f"{assignment.account.name}",
+            reason=reason,
+            data={"account": assignment.account_id},
+            update_fields=["state"],
+            now=now,
+        )
+        if assignment.account.status != AccountStatus.CLOSED:
+            _raise_access_task(
+                assignment, actor=None, cause=TaskCause.SUSPENDED, reason=reason, now=now
+            )
+        return assignment
+
+
+_WHY = {True: "is suspended", False: "no longer moderates it"}
+
+
 def _raise_access_task(
     assignment: ModeratorAssignment, *, actor: User | None, cause: str, reason: str, now: Any
 ) -> None:
@@ -218,7 +252,7 @@ def _raise_access_task(
         cause=cause,
         key=f"assignment:{assignment.pk}",
         title=title,
-        why=f"{person.full_name} no longer moderates it: {reason.strip()}",
+        why=f"{person.full_name} {_WHY[cause == TaskCause.SUSPENDED]}: {reason.strip()}",
         actor=actor,
         now=now,
         due_days=profile_get().credential_task_days,
