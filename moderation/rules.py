@@ -55,11 +55,16 @@ def can_end_assignment(user: Any, assignment: Any) -> bool:
 
 
 def can_add_moderators(user: Any, account: Account) -> bool:
-    """Communications adds anyone; a line manager adds people in their team (MOD-1, MSM 7.2).
+    """Communications adds moderators to any open account; a line manager adds people in their
+    team to an account their team already moderates (MOD-1, MSM 7.2: cover within the team).
     Nobody adds moderators to a closed account."""
     if not _signed_in(user) or account.status == AccountStatus.CLOSED:
         return False
-    return roles.is_communications(user) or roles.is_line_manager(user)
+    if roles.is_communications(user):
+        return True
+    return ModeratorAssignment.objects.filter(
+        account=account, person__line_manager=user, state__in=MODERATING_STATES
+    ).exists()
 
 
 def can_add_moderator(user: Any, account: Account, person: User) -> bool:
