@@ -126,7 +126,8 @@ def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "account": account,
             "active_count": sum(person.active for person in people),
             "password_last_changed": Account.objects.filter(pk=account.pk)
-            .values_list(source.last_password_change(OuterRef("pk"), None), flat=True)
+            .annotate(last=source.last_password_change(OuterRef("pk"), None))
+            .values_list("last", flat=True)
             .first(),
             "moderation": source.account_section(request.user, account),
             "reviews": list(

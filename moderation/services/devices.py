@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -157,7 +158,7 @@ def _raise_tasks(report: DeviceReport, account: Account, *, now: datetime.dateti
     else:
         kind = TaskKind.SIGN_OUT
         title = f"Sign {person.full_name}'s {report.device_name} out of {account.name}"
-    common = {
+    common: dict[str, Any] = {
         "account": account,
         "cause": TaskCause.LOST_DEVICE,
         "why": why,
