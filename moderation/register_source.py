@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 
 from accounts.moderators import Moderator, TimelineSource
 from governance.models import User
-from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.models import AssignmentState, ModeratorAssignment, TaskState
 from moderation.rules import (
     MODERATING_STATES,
     can_add_moderators,
@@ -31,7 +31,7 @@ from moderation.selectors import (
     tasks_of_account,
 )
 from moderation.services.assignments import assignment_propose, assignments_end_for_account
-from moderation.transitions import ASSIGNMENT, END, TASK
+from moderation.transitions import ASSIGNMENT, END
 
 TIMELINE_LABELS = {
     "state": "state",
@@ -91,7 +91,6 @@ class ModerationSource:
 
     def account_section(self, user: User, account: Any) -> str:
         assignments = list(assignments_of(account))
-        tasks = list(tasks_of_account(account)[:20])
         return render_to_string(
             "moderation/_account_section.html",
             {
@@ -100,7 +99,8 @@ class ModerationSource:
                     (assignment, ASSIGNMENT.allowed_moves(user, assignment))
                     for assignment in assignments
                 ],
-                "tasks": [(task, TASK.allowed_moves(user, task)) for task in tasks],
+                # What may be done about a task is on its own page.
+                "tasks": list(tasks_of_account(account).filter(state=TaskState.OPEN)[:20]),
                 "password_changes": list(password_changes_of(account)[:5]),
                 "can_add": can_add_moderators(user, account),
                 "can_record_password": can_record_password_change(user, account),
