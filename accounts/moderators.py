@@ -24,18 +24,6 @@ from governance.models import User
 
 
 @dataclass(frozen=True)
-class Moderator:
-    """One person's moderation of one account, as the account page shows it."""
-
-    person: User
-    state: str
-    state_label: str
-    starts_on: datetime.date
-    ends_on: datetime.date | None
-    active: bool
-
-
-@dataclass(frozen=True)
 class TimelineSource:
     """Records of another app that belong on an account's timeline: their events and the
     field history of each, described with ``labels`` and called ``noun``."""
@@ -58,9 +46,6 @@ class ModeratorSource(Protocol):
 
     def line_managed_account_ids(self, manager: User) -> QuerySet[Any, Any]:
         """Values of ``account_id`` moderated now by anyone this person line-manages."""
-
-    def moderators_of(self, account: Any) -> list[Moderator]:
-        """Everyone who moderates or moderated the account, current first."""
 
     def reviewers_by_account(self, account_ids: list[int]) -> dict[int, list[User]]:
         """The people who may review each account now (with their line managers loaded)."""
@@ -109,9 +94,6 @@ class _NoModerators:
 
     def line_managed_account_ids(self, manager: User) -> QuerySet[Any, Any]:
         return _no_accounts()
-
-    def moderators_of(self, account: Any) -> list[Moderator]:
-        return []
 
     def reviewers_by_account(self, account_ids: list[int]) -> dict[int, list[User]]:
         return {}

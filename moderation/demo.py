@@ -106,7 +106,7 @@ def _moves(comms: User, accounts: dict[str, Account]) -> None:
         device_kind=DeviceKind.PHONE,
         device_description="council iPhone",
         loss=DeviceLoss.LOST,
-        lost_on=_ago(1).date(),
+        lost_on=timezone.localdate(_ago(1)),
         account_ids=[accounts["@RecycleDemo"].pk],
         held_second_factor=True,
         held_recovery_phone=False,

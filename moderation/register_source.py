@@ -13,9 +13,15 @@ from django.db.models import Count, DateField, IntegerField, Max, QuerySet, Subq
 from django.db.models.expressions import BaseExpression
 from django.template.loader import render_to_string
 
-from accounts.moderators import Moderator, TimelineSource
+from accounts.moderators import TimelineSource
 from governance.models import User
-from moderation.models import AssignmentState, ModeratorAssignment, TaskState
+from moderation.models import (
+    AssignmentState,
+    CredentialTask,
+    ModeratorAssignment,
+    PasswordChange,
+    TaskState,
+)
 from moderation.rules import (
     MODERATING_STATES,
     can_add_moderators,
@@ -41,6 +47,9 @@ TIMELINE_LABELS = {
     "reason": "reason",
     "granted_by": "granted by",
 }
+
+
+TASK_TIMELINE_LABELS = {"state": "state", "due_on": "due date", "done_note": "note"}
 
 
 def assignments_as_of(moment: datetime.datetime) -> QuerySet[Any, Any]:
@@ -90,6 +99,7 @@ class ModerationSource:
         return Subquery(counts, output_field=IntegerField())
 
     def account_section(self, user: User, account: Any) -> str:
+        due = recovery_plan_due_on(account)
         assignments = list(assignments_of(account))
         return render_to_string(
             "moderation/_account_section.html",
@@ -104,8 +114,8 @@ class ModerationSource:
                 "password_changes": list(password_changes_of(account)[:5]),
                 "can_add": can_add_moderators(user, account),
                 "can_record_password": can_record_password_change(user, account),
-                "recovery_plan_due": recovery_plan_due_on(account),
-                "recovery_plan_overdue": recovery_plan_overdue(account),
+                "recovery_plan_due": due,
+                "recovery_plan_overdue": recovery_plan_overdue(account, due),
             },
         )
 
@@ -118,21 +128,6 @@ class ModerationSource:
         return ModeratorAssignment.objects.filter(
             person__line_manager=manager, state__in=MODERATING_STATES
         ).values("account_id")
-
-    def moderators_of(self, account: Any) -> list[Moderator]:
-        return [
-            Moderator(
-                person=assignment.person,
-                state=assignment.state,
-                state_label=assignment.get_state_display(),
-                starts_on=assignment.starts_on,
-                ends_on=assignment.ends_on,
-                active=assignment.state == AssignmentState.ACTIVE,
-            )
-            for assignment in ModeratorAssignment.objects.filter(account=account)
-            .select_related("person")
-            .order_by("state", "person__full_name")
-        ]
 
     def reviewers_by_account(self, account_ids: list[int]) -> dict[int, list[User]]:
         grouped: dict[int, list[User]] = defaultdict(list)
@@ -164,17 +159,38 @@ class ModerationSource:
 
     def timeline(self, account: Any) -> Iterable[TimelineSource]:
         ids = list(ModeratorAssignment.objects.filter(account=account).values_list("pk", flat=True))
-        history = list(
-            ModeratorAssignment.history.filter(id__in=ids).order_by("history_date", "history_id")
-        )
+        task_ids = list(CredentialTask.objects.filter(account=account).values_list("pk", flat=True))
         return [
             TimelineSource(
                 model=ModeratorAssignment,
                 ids=ids,
-                history=history,
+                history=list(
+                    ModeratorAssignment.history.filter(id__in=ids).order_by(
+                        "history_date", "history_id"
+                    )
+                ),
                 labels=TIMELINE_LABELS,
                 noun="a moderator",
-            )
+            ),
+            TimelineSource(
+                model=CredentialTask,
+                ids=task_ids,
+                history=list(
+                    CredentialTask.history.filter(id__in=task_ids).order_by(
+                        "history_date", "history_id"
+                    )
+                ),
+                labels=TASK_TIMELINE_LABELS,
+                noun="a credential task",
+            ),
+            # Password changes are told by their events only: they are never edited.
+            TimelineSource(
+                model=PasswordChange,
+                ids=list(password_changes_of(account).values_list("pk", flat=True)),
+                history=[],
+                labels={},
+                noun="a password change",
+            ),
         ]
 
     def account_approved(

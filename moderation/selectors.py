@@ -89,10 +89,9 @@ def recovery_plan_due_on(account: Any, months: int | None = None) -> datetime.da
 RECOVERY_PLAN_KEPT = [AccountStatus.ACTIVE, AccountStatus.SUSPENDED]
 
 
-def recovery_plan_overdue(account: Any) -> bool:
-    return account.status in RECOVERY_PLAN_KEPT and recovery_plan_due_on(account) <= (
-        timezone.localdate()
-    )
+def recovery_plan_overdue(account: Any, due: datetime.date) -> bool:
+    """Whether the live account's recovery plan test, due on ``due``, is overdue (REG-1a)."""
+    return account.status in RECOVERY_PLAN_KEPT and due <= timezone.localdate()
 
 
 def recovery_plans_overdue(today: datetime.date, months: int) -> Q:

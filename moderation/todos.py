@@ -85,6 +85,14 @@ navigation.register(
     visible=can_report_lost_device,
 )
 navigation.register(
+    order=42,
+    label="Lost and stolen devices",
+    url_name="device_reports",
+    description="Devices reported lost or stolen, the accounts they could open and what was "
+    "done about each.",
+    visible=can_see_every_task,
+)
+navigation.register(
     order=45,
     label="Passwords and access",
     url_name="credential_tasks",

@@ -92,6 +92,12 @@ def _task_closed(task: Any) -> str:
     return f"This task is already closed: {who} {done}."
 
 
+def _complete_refused(task: Any) -> str:
+    if task.state == TaskState.OPEN:
+        return "Record the password change: that closes this task."
+    return _task_closed(task)
+
+
 TASK: StateMachine[Any] = StateMachine(
     name="credential task",
     states=TaskState.values,
@@ -104,7 +110,7 @@ TASK: StateMachine[Any] = StateMachine(
             can_complete_task,
             "Mark as done",
             "Only Communications or another active moderator of the account can do this.",
-            wrong_state=_task_closed,
+            wrong_state=_complete_refused,
             when=_done_by_hand,
         ),
         Move(

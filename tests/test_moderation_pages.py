@@ -167,7 +167,9 @@ def test_people_who_cannot_add_moderators_get_not_found(
     client_for: Any,
 ) -> None:
     # The line manager's team does not moderate this one; the requester moderates nothing.
-    account = make_account(communications, housing, moderators=(cast["outsider"],))
+    outsider = cast["outsider"]
+    assert outsider is not None
+    account = make_account(communications, housing, moderators=(outsider,))
 
     response = client_for(cast[who]).post(
         f"/register/{account.pk}/moderators/new/",

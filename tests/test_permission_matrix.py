@@ -14,9 +14,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import AccessModel
 from accounts.services.requests import request_submit
 from governance.models import StaffImport, User
+from moderation.models import DeviceKind, DeviceLoss
+from moderation.services.assignments import assignment_end
+from moderation.services.devices import device_report_submit
 from tests.conftest import CAST
 from tests.register_helpers import make_account
 from tests.requests_helpers import complete_draft
@@ -107,6 +112,27 @@ MATRIX: dict[str, Expectation] = {
     "register_account_edit": only("communications"),
     "register_account_status": only("communications"),
     "review_new": only("requester"),
+    # moderators and credentials: the requester actively moderates the account and a second,
+    # individual-roles account where a colleague's role is to be removed; the requester
+    # reported a lost device that could open nothing (so Communications can close it)
+    "assignment_new": only("communications", "line_manager"),
+    "assignment_end": only("communications", "line_manager"),
+    "assignment_activate": only(outcome=NOT_FOUND)
+    | {"communications": "302:/register/"},  # already active: told so on the account page
+    "password_change_new": only("requester", "communications"),
+    "compromise_report": only("requester", "communications"),
+    "credential_tasks": everyone(),
+    "credential_task": only("requester", "communications", "auditor"),
+    "credential_task_done": only("requester", "communications")
+    | {"auditor": "302:/credential-tasks/"},
+    "credential_task_cancel": only("communications")
+    | dict.fromkeys(("requester", "auditor"), "302:/credential-tasks/"),
+    "lost_device": everyone(),
+    "lost_device_accounts": everyone("302:/devices/lost/"),
+    "lost_device_check": everyone("302:/devices/lost/"),
+    "device_reports": everyone(),
+    "device_report": only("requester", "line_manager", "communications", "auditor"),
+    "device_report_close": only("communications"),
     # django-allauth
     "account_email": everyone(),
     "account_login": everyone("302:/", anonymous=OK),
@@ -155,6 +181,16 @@ ROUTE_OBJECTS = {
     "review_new": {"pk": "account"},
     "request_edit": {"pk": "draft"},
     "request_check": {"pk": "draft"},
+    "assignment_new": {"account_pk": "account"},
+    "assignment_end": {"pk": "assignment"},
+    "assignment_activate": {"pk": "assignment"},
+    "password_change_new": {"account_pk": "account"},
+    "compromise_report": {"account_pk": "account"},
+    "credential_task": {"pk": "task"},
+    "credential_task_done": {"pk": "task"},
+    "credential_task_cancel": {"pk": "task"},
+    "device_report": {"pk": "report"},
+    "device_report_close": {"pk": "report"},
 }
 
 
@@ -167,8 +203,33 @@ def url_arguments(
     draft = complete_draft(requester, [colleague])
     assert requester.service_area is not None
     account = make_account(communications, requester.service_area, moderators=(requester,))
+    roles_account = make_account(
+        communications,
+        requester.service_area,
+        access_model=AccessModel.INDIVIDUAL_ROLES,
+        moderators=(requester, colleague),
+    )
+    ended = assignment_end(
+        assignment=roles_account.assignments.get(person=colleague),
+        actor=communications,
+        reason="Moved team",
+        now=timezone.now(),
+    )
+    report, _ = device_report_submit(
+        reporter=requester,
+        device_kind=DeviceKind.TABLET,
+        device_description="",
+        loss=DeviceLoss.LOST,
+        lost_on=timezone.localdate(),
+        account_ids=[],
+        held_second_factor=False,
+        held_recovery_phone=False,
+    )
     return {
         "account": str(account.pk),
+        "assignment": str(account.assignments.get(person=requester).pk),
+        "task": str(ended.tasks.get().pk),
+        "report": str(report.pk),
         "staff_import": str(record.pk),
         "draft": str(draft.pk),
         "code": "leisure",

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef
+from django.db.models import Count, OuterRef, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -114,7 +115,15 @@ def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
     source = moderators()
-    people = source.moderators_of(account)
+    active_count, password_last_changed = (
+        Account.objects.filter(pk=account.pk)
+        .annotate(
+            active=Coalesce(source.active_count(OuterRef("pk"), None), Value(0)),
+            last=source.last_password_change(OuterRef("pk"), None),
+        )
+        .values_list("active", "last")
+        .get()
+    )
     moves = ACCOUNT.allowed_moves(request.user, account)
     timeline = Paginator(account_timeline(account), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -124,11 +133,8 @@ def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "accounts/account_detail.html",
         {
             "account": account,
-            "active_count": sum(person.active for person in people),
-            "password_last_changed": Account.objects.filter(pk=account.pk)
-            .annotate(last=source.last_password_change(OuterRef("pk"), None))
-            .values_list("last", flat=True)
-            .first(),
+            "active_count": active_count,
+            "password_last_changed": password_last_changed,
             "moderation": source.account_section(request.user, account),
             "reviews": list(
                 AccountReview.objects.filter(account=account).select_related("reviewer")[:10]

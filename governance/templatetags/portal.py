@@ -90,6 +90,8 @@ TAG_COLOURS = {
     "being_set_up": "light-blue",
     "awaiting_declaration": "yellow",
     "ended": "grey",
+    "open": "blue",
+    "done": "green",
 }
 
 

@@ -23,7 +23,7 @@ from governance.models import User
 from governance.services.profile import profile_get
 from moderation import events
 from moderation.models import AssignmentState, ModeratorAssignment, TaskCause, TaskKind
-from moderation.rules import HOLDING_ACCESS, can_add_moderator
+from moderation.rules import can_add_moderator
 from moderation.services.credentials import access_kind, task_raise
 from moderation.transitions import ACTIVATE, ASSIGNMENT, END, SUSPEND
 
@@ -96,6 +96,13 @@ def assignment_add(
         if not can_add_moderator(actor, account, person):
             if account.status == AccountStatus.CLOSED:
                 raise DomainError("The account is closed: it cannot have moderators.")
+            if person.line_manager_id == actor.pk:
+                raise DomainError(
+                    "You can only add your team to accounts it already moderates, and nobody "
+                    f"in your team moderates {account.name}. Ask Communications to add "
+                    f"{person.full_name}.",
+                    field="person",
+                )
             raise DomainError(
                 f"You can only add people in your own team, and {person.full_name} is not in "
                 "it. Ask Communications to add them.",
@@ -179,13 +186,16 @@ def assignment_end(
             .select_related("person", "account")
             .get(pk=assignment.pk)
         )
-        if assignment.state == AssignmentState.ENDED:
+        if assignment.state == AssignmentState.ENDED and by_the_portal:
             return assignment
         if by_the_portal:
             ASSIGNMENT.check_state(END, assignment)
         else:
             ASSIGNMENT.check(actor, END, assignment)
-        held_access = assignment.state in HOLDING_ACCESS
+        # A suspended moderator's access was removed when they were suspended.
+        held_access = assignment.state == AssignmentState.ACTIVE or (
+            assignment.state == AssignmentState.SUSPENDED and not assignment.tasks.exists()
+        )
         assignment.state = AssignmentState.ENDED
         assignment.ends_on = ends_on or timezone.localdate(now)
         record_change(

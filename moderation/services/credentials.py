@@ -244,6 +244,8 @@ def password_change_record(
         if for_task is not None:
             # Two people recording the same rotation at once: the second is told it is done.
             task = _lock_task(for_task)
+            if task.account_id != account.pk or task.kind != TaskKind.ROTATE:
+                raise DomainError(f"This task is not a password change of {account.name}.")
             if task.state != TaskState.OPEN:
                 raise DomainError(TASK.refusal(actor, ROTATED, task) or "")
         change = PasswordChange(

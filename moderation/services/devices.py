@@ -18,7 +18,7 @@ from governance.changes import record_change
 from governance.emails import notify_from
 from governance.errors import DomainError
 from governance.formatting import long_date
-from governance.models import User
+from governance.models import Event, User
 from governance.services.profile import profile_get
 from moderation import events
 from moderation.models import (
@@ -94,6 +94,8 @@ def device_report_submit(
             .first()
         )
         created = report is None
+        if report is not None and started_with and _journey_recorded(report, started_with):
+            return report, False  # the final page of a second journey, sent twice
         if report is None:
             report = DeviceReport(
                 reporter=reporter,
@@ -127,7 +129,7 @@ def device_report_submit(
                 actor=reporter,
                 action=events.DEVICE_REPORT_ADDED_TO,
                 summary=f"{reporter.full_name} reported the same {report.device_name} again",
-                data={"accounts": [account.pk for account in chosen]},
+                data={"accounts": [account.pk for account in chosen], "journey": started_with},
                 update_fields=["held_second_factor", "held_recovery_phone"],
                 now=now,
             )
@@ -144,6 +146,15 @@ def device_report_submit(
             now=now,
         )
     return report, created
+
+
+def _journey_recorded(report: DeviceReport, started_with: str) -> bool:
+    """Whether this journey already added to the report (checked under the report's lock)."""
+    return (
+        Event.objects.for_subject(report)
+        .filter(action=events.DEVICE_REPORT_ADDED_TO, data__journey=started_with)
+        .exists()
+    )
 
 
 def _raise_tasks(report: DeviceReport, account: Account, *, now: datetime.datetime) -> None:
