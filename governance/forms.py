@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.text import capfirst
 
+from governance.errors import DomainError
 from governance.models import BusinessCaseField, PolicyProfile, Preset
 from governance.presets import PRESETS
 from governance.validators import one_line_text, visible_text, web_address
@@ -29,6 +30,15 @@ def question_subject(label: Any) -> str:
 
 
 LONG_TEXT = 5000
+
+
+def shown_at_its_question(form: forms.BaseForm, error: DomainError) -> bool:
+    """Show a service's refusal at the question it names, keeping the answers; False when it
+    names none of this form's questions (the page then says it as a message)."""
+    if error.field not in form.fields:
+        return False
+    form.add_error(error.field, error.message)
+    return True
 
 
 def _shown_or_empty(to_python: Any) -> Any:

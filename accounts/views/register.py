@@ -44,6 +44,7 @@ from accounts.timeline import account_timeline
 from accounts.transitions import ACCOUNT, KEEP_OPEN, REVIEW, STATUS_CHANGES
 from governance.decorators import allowed_if
 from governance.errors import DomainError
+from governance.forms import shown_at_its_question
 from governance.http import AuthenticatedRequest
 from governance.models import ServiceArea
 
@@ -242,10 +243,9 @@ def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 outcome=data["outcome"],
             )
         except DomainError as error:
-            if error.field not in form.fields:
+            if not shown_at_its_question(form, error):
                 messages.error(request, error.message)
                 return redirect("register_account", pk=account.pk)
-            form.add_error(error.field, error.message)  # shown at its question, answers kept
         else:
             messages.success(request, "Your review was recorded.")
             return redirect("register_account", pk=account.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Account
 from accounts.rules import can_see_account
 from governance.errors import DomainError
+from governance.forms import shown_at_its_question
 from governance.http import AuthenticatedRequest
 from governance.models import User
 from moderation.access import (
@@ -62,10 +63,9 @@ def assignment_new(request: AuthenticatedRequest, account_pk: int) -> HttpRespon
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            if error.field not in form.fields:
+            if not shown_at_its_question(form, error):
                 messages.error(request, error.message)
                 return redirect(back)
-            form.add_error(error.field, error.message)
         else:
             messages.success(
                 request,
@@ -103,10 +103,9 @@ def assignment_end_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as error:
-            if error.field not in form.fields:
+            if not shown_at_its_question(form, error):
                 messages.error(request, error.message)
                 return redirect(back)
-            form.add_error(error.field, error.message)
         else:
             messages.success(request, _ended_message(ended))
             return redirect(back)

@@ -13,6 +13,7 @@ from accounts.models import Account
 from accounts.rules import can_see_account
 from governance.decorators import allowed_if
 from governance.errors import DomainError
+from governance.forms import shown_at_its_question
 from governance.http import AuthenticatedRequest
 from moderation.access import access_account_for_passwords, access_task
 from moderation.forms import (
@@ -87,10 +88,9 @@ def password_change_new(request: AuthenticatedRequest, account_pk: int) -> HttpR
                 for_task=task,
             )
         except DomainError as error:
-            if error.field not in form.fields:
+            if not shown_at_its_question(form, error):
                 messages.error(request, error.message)
                 return redirect(back)
-            form.add_error(error.field, error.message)
         else:
             messages.success(request, _recorded_message(change))
             return redirect(back)
@@ -117,10 +117,9 @@ def compromise_report(request: AuthenticatedRequest, account_pk: int) -> HttpRes
                 actor=request.user, account=account, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            if error.field not in form.fields:
+            if not shown_at_its_question(form, error):
                 messages.error(request, error.message)
                 return redirect("register_account", pk=account.pk)
-            form.add_error(error.field, error.message)
         else:
             messages.success(
                 request,
@@ -198,10 +197,9 @@ def task_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             task_cancel(actor=request.user, task=task, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            if error.field not in form.fields:
+            if not shown_at_its_question(form, error):
                 messages.error(request, error.message)
                 return redirect("credential_task", pk=task.pk)
-            form.add_error(error.field, error.message)
         else:
             messages.success(request, f"No longer needed: {task.title}.")
             return redirect("credential_task", pk=task.pk)
