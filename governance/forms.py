@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from governance.errors import DomainError
 from governance.models import BusinessCaseField, PolicyProfile, Preset
 from governance.presets import PRESETS
-from governance.validators import one_line_text, visible_text, web_address
+from governance.validators import not_a_password, one_line_text, visible_text, web_address
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -60,6 +60,8 @@ class OneLineText:
     - A text box that is not a Textarea takes one line of visible text. A name with a line break
       in it would add headers to every e-mail about the account; a bidirectional override or a
       zero-width space makes one handle look like another.
+    - No answer holds something that looks like a password ("password: ..."): the portal never
+      stores one, not even in a note.
     - An answer with nothing visible in it (only spaces, zero-width or control characters)
       counts as no answer, so a required question is still asked.
     - Django's own messages for a missing answer, a too-long answer or an unknown choice are
@@ -79,6 +81,8 @@ class OneLineText:
                 continue
             if not getattr(field.to_python, "visible_only", False):
                 field.to_python = _shown_or_empty(field.to_python)  # type: ignore[method-assign]
+            if not_a_password not in field.validators:
+                field.validators.append(not_a_password)
             if isinstance(field.widget, forms.Textarea):
                 continue
             if one_line_text not in field.validators:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -47,6 +48,20 @@ def one_line_text(value: str) -> None:
     """A validator for one-line answers. Forms word the message with the question's label."""
     if isinstance(value, str) and hidden_character(value) is not None:
         raise ValidationError(ONE_LINE_MESSAGE, code="one_line")
+
+
+# "password: Summer2026!", "pwd=..." typed into any answer (SEC: no social media password is
+# ever stored, not even by mistake in a note).
+PASSWORD_LIKE = re.compile(r"(password|passwd|pwd|pw)\s*[:=]", re.IGNORECASE)
+
+
+def not_a_password(value: str) -> None:
+    """A validator for every answer typed into the portal. Forms word the message with the
+    question's label."""
+    if isinstance(value, str) and PASSWORD_LIKE.search(value):
+        raise ValidationError(
+            "Do not type a password here. The portal never stores passwords", code="password"
+        )
 
 
 WEB_SCHEMES = ("http", "https")

@@ -11,6 +11,7 @@ from typing import Any
 
 from crispy_forms_gds.layout import HTML, Field, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -89,16 +90,31 @@ class DeviceForm(GOVUKForm):
         return initial
 
 
+class AccountChoices(forms.ModelMultipleChoiceField):
+    """Account numbers only: anything else is not one of the accounts listed (and never reaches
+    the database, where a number too large for it would fail)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value or []:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
+
+
 class AccountsForm(GOVUKForm):
     """Step 2: which accounts the device could open, and what it held for them."""
 
-    accounts = forms.ModelMultipleChoiceField(
+    accounts = AccountChoices(
         label="Which council accounts could it open?",
         help_text="We have ticked every account you moderate. Untick any it could not open.",
         queryset=Account.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Select only accounts from the list"},
+        error_messages={
+            "invalid_choice": "Select only accounts from the list",
+            "invalid_pk_value": "Select only accounts from the list",
+        },
     )
     held_second_factor = forms.ChoiceField(
         label="Did the device receive two-step verification codes for any of them?",

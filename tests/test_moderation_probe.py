@@ -598,7 +598,7 @@ def test_a_line_manager_cannot_post_someone_outside_their_team(
 
 @pytest.mark.django_db
 def test_the_register_already_refuses_a_password_in_where_it_is_kept() -> None:
-    from accounts.forms.register import PASSWORD_LIKE
+    from governance.validators import PASSWORD_LIKE
 
     assert PASSWORD_LIKE.search(PASSWORD_TYPED)
 

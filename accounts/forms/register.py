@@ -24,8 +24,8 @@ from accounts.validation import handle_problem
 from governance.forms import GOVUKDateField, GOVUKForm, LimitedText, OneLineText, WebAddressField
 from governance.models import ServiceArea, User
 
+WHERE_NOT_WHAT = "Do not type a password here: say where in the password manager it is kept"
 UK_PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
-PASSWORD_LIKE = re.compile(r"(password|passwd|pwd|pw)\s*[:=]", re.IGNORECASE)
 
 
 def council_domain(email: str) -> bool:
@@ -161,6 +161,9 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
         fields["handle"].error_messages["required"] = "Enter the handle"
         fields["service_area"].queryset = ServiceArea.objects.order_by("name")  # type: ignore[attr-defined]
         fields["service_area"].error_messages["required"] = "Select the service area"
+        # Every answer refuses a password (governance.forms.OneLineText); this one says what
+        # belongs here instead.
+        fields["credentials_location"].error_messages["password"] = WHERE_NOT_WHAT
         fields["credentials_location"].help_text = (
             "Where in the council's password manager the sign-in details are kept, for example "
             "'Keeper > Communications > Leisure Events'. Never type the password here."
@@ -227,14 +230,6 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
             Field.textarea("reason", rows=3),
             Submit("submit", "Save the changes"),
         )
-
-    def clean_credentials_location(self) -> str:
-        text: str = self.cleaned_data.get("credentials_location", "").strip()
-        if PASSWORD_LIKE.search(text):
-            raise ValidationError(
-                "Do not type a password here: say where in the password manager it is kept"
-            )
-        return text
 
     def clean_recovery_email(self) -> str:
         email: str = self.cleaned_data.get("recovery_email", "").strip().lower()

@@ -241,6 +241,15 @@ def password_change_record(
         account = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
         if not can_record_password_change(actor, account):
             raise DomainError("Only Communications or an active moderator can record this.")
+        # The same form sent twice (a double click, a resent page) records one change.
+        if PasswordChange.objects.filter(
+            account=account, changed_on=changed_on, reason=reason, recorded_by=actor
+        ).exists():
+            raise DomainError(
+                f"You have already recorded that the password of {account.name} was changed on "
+                f"{long_date(changed_on)} for this reason",
+                field="changed_on",
+            )
         if for_task is not None:
             # Two people recording the same rotation at once: the second is told it is done.
             task = _lock_task(for_task)

@@ -51,7 +51,7 @@ def _task_from_query(request: AuthenticatedRequest, account: Account) -> Credent
     given = request.GET.get("task", "")
     if not given:
         return None
-    if not given.isdigit():
+    if not (given.isascii() and given.isdigit() and len(given) <= 18):
         raise Http404
     task = access_task(request.user, int(given))
     if task.account_id != account.pk or task.kind != TaskKind.ROTATE:

@@ -41,9 +41,40 @@ PAGE_SIZE = 25
 STEP_2_QUESTIONS = ("accounts", "held_second_factor", "held_recovery_phone")
 
 
+# The shape of each kept answer: answers kept by an older version of the page, or otherwise
+# not what the steps wrote, are dropped and the journey starts again.
+KEPT_AS = {
+    "device_kind": str,
+    "device_description": str,
+    "loss": str,
+    "lost_on": str,
+    "started_with": str,
+    "accounts": list,
+    "held_second_factor": bool,
+    "held_recovery_phone": bool,
+}
+
+
+def _well_formed(answers: dict[str, Any]) -> bool:
+    if any(
+        not isinstance(answers[name], kind) for name, kind in KEPT_AS.items() if name in answers
+    ):
+        return False
+    if not all(type(pk) is int for pk in answers.get("accounts", [])):
+        return False
+    try:
+        if "lost_on" in answers:
+            datetime.date.fromisoformat(answers["lost_on"])
+    except ValueError:
+        return False
+    return True
+
+
 def _answers(request: AuthenticatedRequest) -> dict[str, Any]:
     answers = request.session.get(ANSWERS)
-    return answers if isinstance(answers, dict) else {}
+    if not isinstance(answers, dict) or not _well_formed(answers):
+        return {}
+    return answers
 
 
 def _save(request: AuthenticatedRequest, answers: dict[str, Any]) -> None:
