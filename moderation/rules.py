@@ -24,9 +24,6 @@ from moderation.models import (
 # them active (MOD-1). A suspended moderator sees nothing of the account until they sign again
 # (DEC-3, MSM 7.3: "failure to acknowledge ... will result in access ... being denied").
 MODERATING_STATES = [AssignmentState.ACTIVE, AssignmentState.AWAITING_DECLARATION]
-# Assignments through which a person may still hold the platform's access: ending one asks for
-# that access to be removed (MOD-5).
-HOLDING_ACCESS = [AssignmentState.ACTIVE, AssignmentState.SUSPENDED]
 # A device that could open an account: any open assignment, a suspended one included (the app
 # may still be signed in on it).
 OPEN_STATES = [
@@ -34,6 +31,15 @@ OPEN_STATES = [
     AssignmentState.AWAITING_DECLARATION,
     AssignmentState.SUSPENDED,
 ]
+
+
+def holds_access(assignment: ModeratorAssignment) -> bool:
+    """Whether the person may still get in through this assignment, so that ending it asks for
+    their access to be removed (MOD-5): an active moderator, or a suspended one whose access was
+    not already taken away when they were suspended."""
+    if assignment.state == AssignmentState.ACTIVE:
+        return True
+    return assignment.state == AssignmentState.SUSPENDED and not assignment.tasks.exists()
 
 
 def _signed_in(user: Any) -> bool:

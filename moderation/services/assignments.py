@@ -23,8 +23,8 @@ from governance.models import User
 from governance.services.profile import profile_get
 from moderation import events
 from moderation.models import AssignmentState, ModeratorAssignment, TaskCause, TaskKind
-from moderation.rules import can_add_moderator
-from moderation.services.credentials import access_kind, task_raise
+from moderation.rules import can_add_moderator, holds_access
+from moderation.services.credentials import access_kind, rotation_title, task_raise
 from moderation.transitions import ACTIVATE, ASSIGNMENT, END, SUSPEND
 
 
@@ -192,10 +192,7 @@ def assignment_end(
             ASSIGNMENT.check_state(END, assignment)
         else:
             ASSIGNMENT.check(actor, END, assignment)
-        # A suspended moderator's access was removed when they were suspended.
-        held_access = assignment.state == AssignmentState.ACTIVE or (
-            assignment.state == AssignmentState.SUSPENDED and not assignment.tasks.exists()
-        )
+        held_access = holds_access(assignment)
         assignment.state = AssignmentState.ENDED
         assignment.ends_on = ends_on or timezone.localdate(now)
         record_change(
@@ -255,7 +252,7 @@ def _raise_access_task(
     if kind == TaskKind.REMOVE_ACCESS:
         title = f"Remove {person.full_name}'s role on {account.name}"
     else:
-        title = f"Change the password of {account.name}"
+        title = rotation_title(account)
     task_raise(
         account=account,
         kind=kind,

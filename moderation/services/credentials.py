@@ -49,6 +49,10 @@ def task_url(task: CredentialTask) -> str:
     return reverse("credential_task", args=[task.pk])
 
 
+def rotation_title(account: Account) -> str:
+    return f"Change the password of {account.name}"
+
+
 def access_kind(account: Account) -> str:
     """What must happen at the platform when someone's access ends: their own role removed,
     or the password everyone shares changed (NCSC: a unique login for each publisher)."""
@@ -316,7 +320,7 @@ def rotation_request(
             kind=TaskKind.ROTATE,
             cause=TaskCause.COMPROMISE,
             key=f"compromise:{account.pk}",
-            title=f"Change the password of {account.name}",
+            title=rotation_title(account),
             why=f"{actor.full_name} suspects the account is compromised: {reason.strip()}",
             actor=actor,
             now=now,

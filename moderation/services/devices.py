@@ -31,7 +31,7 @@ from moderation.models import (
     TaskKind,
 )
 from moderation.rules import OPEN_STATES
-from moderation.services.credentials import task_raise
+from moderation.services.credentials import rotation_title, task_raise
 from moderation.transitions import CONFIRM, DEVICE_REPORT
 
 
@@ -165,7 +165,7 @@ def _raise_tasks(report: DeviceReport, account: Account, *, now: datetime.dateti
         f"on {long_date(report.lost_on)}"
     )
     if account.access_model == AccessModel.SHARED_LOGIN:
-        kind, title = TaskKind.ROTATE, f"Change the password of {account.name}"
+        kind, title = TaskKind.ROTATE, rotation_title(account)
     else:
         kind = TaskKind.SIGN_OUT
         title = f"Sign {person.full_name}'s {report.device_name} out of {account.name}"

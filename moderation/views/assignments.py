@@ -28,7 +28,7 @@ from moderation.forms import (
     AssignmentFromTeamForm,
 )
 from moderation.models import ModeratorAssignment, TaskKind
-from moderation.rules import HOLDING_ACCESS, addable_people, can_manage_assignments
+from moderation.rules import addable_people, can_manage_assignments, holds_access
 from moderation.services.assignments import assignment_activate, assignment_add, assignment_end
 from moderation.services.credentials import access_kind
 from moderation.transitions import ACTIVATE, ASSIGNMENT, END
@@ -116,7 +116,7 @@ def assignment_end_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "form": form,
             "back": back,
-            "holds_access": assignment.state in HOLDING_ACCESS,
+            "holds_access": holds_access(assignment),
             "removes_role": access_kind(assignment.account) == TaskKind.REMOVE_ACCESS,
         },
     )
