@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountRequest, AccountStatus, FacebookPurpose, Platform
 from accounts.rules import named_approvers, step_approvers
+from declarations.selectors import holds_current_declaration
 from governance.models import BusinessCaseField, PolicyProfile, StepKind
 
 HANDLE = re.compile(r"^@?[A-Za-z0-9_.\-/]+$")
@@ -164,6 +165,12 @@ def request_problems(request: AccountRequest, profile: PolicyProfile) -> list[Pr
                 "training_evidence",
                 "Upload your certificate or a screenshot of the completed e-learning",
             )
+    if profile.require_requester_declaration and not holds_current_declaration(request.requester):
+        need(
+            "__all__",
+            "Sign the declaration accepting the social media policy before you send this "
+            "request: choose \u2018Your declaration\u2019 in the menu, then come back to send it.",
+        )
     return problems
 
 

@@ -206,7 +206,39 @@ class PresetForm(GOVUKForm):
         return [Field.radios("preset", legend_size=Size.MEDIUM)]
 
 
+class DaysListField(forms.CharField):
+    """'30, 7, 1': whole numbers of days, largest first, none twice (DEC-4 reminders)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(day) for day in value)
+        return value
+
+    def clean(self, value: Any) -> list[int]:
+        text = super().clean(value)
+        if not text:
+            return []
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValidationError("Enter whole numbers of days separated by commas, like 30, 7, 1")
+        days = sorted({int(part) for part in parts}, reverse=True)
+        if len(days) > 5:
+            raise ValidationError("Enter no more than 5 reminder days")
+        if days[0] > 90 or days[-1] < 1:
+            raise ValidationError("Enter days from 1 to 90")
+        return days
+
+
 class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
+    declaration_reminder_days = DaysListField(
+        label="Days before a declaration lapses that its moderator is reminded",
+        help_text="Whole numbers separated by commas, like 30, 7, 1. Each reminder is sent once.",
+        required=False,
+    )
     required_business_case_fields = forms.MultipleChoiceField(
         label="Business case questions the requester must answer",
         choices=BusinessCaseField.choices,
@@ -231,6 +263,12 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
             "facebook_purpose_rule",
             "approval_reminder_days",
             "declaration_interval_months",
+            "declaration_reminder_days",
+            "reacknowledgement_grace_days",
+            "obligations_digest_months",
+            "ask_declaration_questions",
+            "require_requester_declaration",
+            "policy_review_reminder_days",
             "review_cadence_months",
             "review_reminder_days",
             "review_escalation_days",
@@ -245,6 +283,9 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
     number_limits = {
         "approval_reminder_days": (1, 60),
         "declaration_interval_months": (1, 36),
+        "reacknowledgement_grace_days": (1, 90),
+        "obligations_digest_months": (1, 12),
+        "policy_review_reminder_days": (1, 180),
         "review_cadence_months": (1, 24),
         "review_reminder_days": (1, 90),
         "review_escalation_days": (1, 90),
@@ -279,12 +320,18 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
                 Field.checkbox("require_budget_code"),
                 Field.checkbox("require_data_protection_training"),
                 Field.checkbox("facebook_purpose_rule"),
+                Field.checkbox("require_requester_declaration"),
                 Field.text("approval_reminder_days", field_width=3),
                 legend="New account requests",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
                 Field.text("declaration_interval_months", field_width=3),
+                Field.text("declaration_reminder_days", field_width=10),
+                Field.text("reacknowledgement_grace_days", field_width=3),
+                Field.text("obligations_digest_months", field_width=3),
+                Field.checkbox("ask_declaration_questions"),
+                Field.text("policy_review_reminder_days", field_width=3),
                 Field.text("review_cadence_months", field_width=3),
                 Field.text("review_reminder_days", field_width=3),
                 Field.text("review_escalation_days", field_width=3),
@@ -314,6 +361,8 @@ class ProfileForm(LimitedText, OneLineText, forms.ModelForm):
             "require_budget_code",
             "require_data_protection_training",
             "facebook_purpose_rule",
+            "ask_declaration_questions",
+            "require_requester_declaration",
         ):
             self.fields[name].label = capfirst(str(self.fields[name].label))
 

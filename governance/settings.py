@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "simple_history",
     "governance",
     "accounts",
+    "declarations",
     "moderation",
 ]
 
@@ -429,6 +430,23 @@ CELERY_BEAT_SCHEDULE = {
     "remind-recovery-plan-tests": {
         "task": "moderation.tasks.remind_recovery_plan_tests",
         "schedule": crontab(minute=50, hour=7),
+    },
+    # Lapses first, so that the reminders and the digest see who is suspended.
+    "lapse-declarations": {
+        "task": "declarations.tasks.lapse_declarations",
+        "schedule": crontab(minute=10, hour=6),
+    },
+    "remind-declarations": {
+        "task": "declarations.tasks.remind_declarations",
+        "schedule": crontab(minute=20, hour=7),
+    },
+    "send-obligations-digest": {
+        "task": "declarations.tasks.send_obligations_digest",
+        "schedule": crontab(minute=25, hour=7),
+    },
+    "remind-policy-review": {
+        "task": "declarations.tasks.remind_policy_review",
+        "schedule": crontab(minute=35, hour=7),
     },
     "record-leavers": {
         "task": "governance.tasks.record_due_leavers",

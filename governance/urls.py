@@ -25,6 +25,7 @@ urlpatterns = [
     path("auth/email/", views.email_managed_by_hr, name="account_email"),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
+    path("", include("declarations.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,6 @@ from moderation.models import CredentialTask, DeviceReport, ModeratorAssignment
 from moderation.rules import (
     can_add_moderators,
     can_end_assignment,
-    can_manage_assignments,
     can_record_password_change,
     can_view_device_report,
     can_view_task,
@@ -47,13 +46,6 @@ def _assignment(pk: int) -> ModeratorAssignment:
 def access_assignment_to_end(user: Any, pk: int) -> ModeratorAssignment:
     assignment = _assignment(pk)
     if not can_end_assignment(user, assignment):
-        raise Http404
-    return assignment
-
-
-def access_assignment_to_activate(user: Any, pk: int) -> ModeratorAssignment:
-    assignment = _assignment(pk)
-    if not can_manage_assignments(user, assignment):
         raise Http404
     return assignment
 

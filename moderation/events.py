@@ -8,6 +8,7 @@ ASSIGNMENT_RECORDED = "assignment.recorded"
 ASSIGNMENT_ACTIVATED = "assignment.activated"
 ASSIGNMENT_ENDED = "assignment.ended"
 ASSIGNMENT_SUSPENDED = "assignment.suspended"
+ASSIGNMENT_RESTORED = "assignment.restored"
 PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event code, not a password
 CREDENTIAL_TASK_RAISED = "credential_task.raised"
 CREDENTIAL_TASK_DONE = "credential_task.done"

@@ -6,13 +6,12 @@ from typing import Any
 
 from governance.transitions import Move, StateMachine, by_the_portal
 from moderation.models import AssignmentState as S
-from moderation.models import ReportState, TaskKind, TaskState
+from moderation.models import ReportState, TaskCause, TaskKind, TaskState
 from moderation.rules import (
     can_cancel_task,
     can_close_device_report,
     can_complete_task,
     can_end_assignment,
-    can_manage_assignments,
 )
 
 ACTIVATE = "activate"
@@ -27,14 +26,15 @@ ASSIGNMENT: StateMachine[Any] = StateMachine(
     states=S.values,
     state_of=lambda assignment: assignment.state,
     moves=[
-        # Until declarations gate access (DEC-3), Communications can let a proposed moderator in.
+        # No declaration, no access (DEC-3): a proposed moderator becomes active by signing (or
+        # at once, if they already hold a current declaration), never by anyone's say-so.
         Move(
             ACTIVATE,
             frozenset({S.AWAITING_DECLARATION}),
             S.ACTIVE,
-            can_manage_assignments,
+            by_the_portal,
             "Make them an active moderator",
-            "Only Communications can make someone an active moderator.",
+            "A moderator becomes active by signing the declaration.",
         ),
         # A lapsed declaration suspends, signing again restores (DEC-3, DEC-4).
         Move(
@@ -76,6 +76,7 @@ ASSIGNMENT: StateMachine[Any] = StateMachine(
 COMPLETE = "complete"
 ROTATED = "rotated"
 CANCEL = "cancel"
+WITHDRAWN = "withdrawn"
 
 
 def _done_by_hand(task: Any) -> bool:
@@ -84,6 +85,10 @@ def _done_by_hand(task: Any) -> bool:
 
 def _done_by_password_change(task: Any) -> bool:
     return task.kind == TaskKind.ROTATE
+
+
+def _raised_by_suspension(task: Any) -> bool:
+    return task.cause == TaskCause.SUSPENDED
 
 
 def _task_closed(task: Any) -> str:
@@ -131,6 +136,17 @@ TASK: StateMachine[Any] = StateMachine(
             "It is no longer needed",
             "Only Communications can decide that a task is no longer needed.",
             wrong_state=_task_closed,
+        ),
+        # A suspended moderator who signs again is back before their access was removed.
+        Move(
+            WITHDRAWN,
+            frozenset({TaskState.OPEN}),
+            TaskState.CANCELLED,
+            by_the_portal,
+            "No longer needed: the moderator signed again",
+            "The portal withdraws this task when the moderator signs the declaration again.",
+            wrong_state=_task_closed,
+            when=_raised_by_suspension,
         ),
     ],
 )

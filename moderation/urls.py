@@ -10,11 +10,6 @@ urlpatterns = [
     ),
     path("moderators/<int:pk>/end/", assignments.assignment_end_view, name="assignment_end"),
     path(
-        "moderators/<int:pk>/activate/",
-        assignments.assignment_activate_view,
-        name="assignment_activate",
-    ),
-    path(
         "register/<int:account_pk>/password-changes/new/",
         credentials.password_change_new,
         name="password_change_new",

@@ -38,6 +38,10 @@ class BusinessCaseField(models.TextChoices):
     RECORD_KEEPING = "record_keeping", "How records of what is posted will be kept"
 
 
+def default_declaration_reminders() -> list[int]:
+    return [30, 7, 1]
+
+
 class PolicyProfile(models.Model):
     preset = models.CharField(max_length=20, choices=Preset.choices, default=Preset.MANCHESTER)
 
@@ -69,6 +73,27 @@ class PolicyProfile(models.Model):
     # Declarations (DEC-4).
     declaration_interval_months = models.PositiveSmallIntegerField(
         "months before a moderator's declaration lapses", default=12
+    )
+    declaration_reminder_days = models.JSONField(
+        "days before a declaration lapses that its moderator is reminded",
+        default=default_declaration_reminders,
+    )
+    reacknowledgement_grace_days = models.PositiveSmallIntegerField(
+        "days moderators have to sign a version that requires everyone to sign again",
+        default=30,
+    )
+    obligations_digest_months = models.PositiveSmallIntegerField(
+        "months between reminders to each moderator of what the policy asks of them",
+        default=3,
+    )
+    ask_declaration_questions = models.BooleanField(
+        "moderators answer questions about the policy before they sign", default=True
+    )
+    require_requester_declaration = models.BooleanField(
+        "the requester must hold a current declaration before sending a request", default=False
+    )
+    policy_review_reminder_days = models.PositiveSmallIntegerField(
+        "days before the policy's review date that the Policy owner is reminded", default=30
     )
 
     # Account reviews (REG-5, REM-1).

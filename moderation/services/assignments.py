@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountStatus
 from accounts.rules import communications_team
+from declarations.selectors import holds_current_declaration
+from declarations.services.signing import declaration_record_on_paper
 from governance import roles
 from governance.changes import record_change
 from governance.emails import notify_from
@@ -24,8 +26,13 @@ from governance.services.profile import profile_get
 from moderation import events
 from moderation.models import AssignmentState, ModeratorAssignment, TaskCause, TaskKind
 from moderation.rules import can_add_moderator, holds_access
-from moderation.services.credentials import access_kind, rotation_title, task_raise
-from moderation.transitions import ACTIVATE, ASSIGNMENT, END, SUSPEND
+from moderation.services.credentials import (
+    access_kind,
+    rotation_title,
+    task_raise,
+    tasks_withdraw_for_assignment,
+)
+from moderation.transitions import ACTIVATE, ASSIGNMENT, END, RESTORE, SUSPEND
 
 
 def assignment_propose(
@@ -59,6 +66,8 @@ def assignment_propose(
         data={"account": account.pk},
         now=now,
     )
+    if holds_current_declaration(person, now):
+        assignment = assignment_activate(assignment=assignment, now=now)
     return assignment
 
 
@@ -143,9 +152,10 @@ def assignment_record_existing(
     *, account: Any, person: User, actor: User, now: datetime.datetime | None = None
 ) -> ModeratorAssignment:
     """A moderator who already had access before the council had the portal (loading the old
-    register): active from the start, their paper declaration standing until the portal asks
-    for a new one."""
+    register): active from the start, their paper declaration standing for the profile's grace
+    period, in which the portal asks them to sign (DEC-4)."""
     now = now or timezone.now()
+    declaration_record_on_paper(person=person, actor=actor, now=now)
     assignment = ModeratorAssignment(
         account=account,
         person=person,
@@ -287,28 +297,63 @@ def assignments_end_for_account(
     )
 
 
-def assignment_activate(
-    *, assignment: ModeratorAssignment, actor: User, now: datetime.datetime | None = None
+def _portal_move(
+    assignment: ModeratorAssignment, move: str, *, action: str, summary: str, reason: str, now: Any
 ) -> ModeratorAssignment:
-    """Communications lets a proposed moderator in. Once declarations gate access (DEC-3), a
-    current declaration will be the only way in."""
-    now = now or timezone.now()
     with transaction.atomic():
         assignment = (
             ModeratorAssignment.objects.select_for_update(of=("self",))
             .select_related("person", "account")
             .get(pk=assignment.pk)
         )
-        assignment.state = ASSIGNMENT.check(actor, ACTIVATE, assignment).to
+        assignment.state = ASSIGNMENT.check_state(move, assignment).to
         record_change(
             assignment,
-            actor=actor,
-            action=events.ASSIGNMENT_ACTIVATED,
-            summary=f"{assignment.person.full_name} became an active moderator of "
-            f"{assignment.account.name}",
+            actor=None,
+            action=action,
+            summary=summary.format(
+                person=assignment.person.full_name, account=assignment.account.name
+            ),
+            reason=reason,
+            data={"account": assignment.account_id},
             update_fields=["state"],
             now=now,
         )
+        return assignment
+
+
+def assignment_activate(
+    *, assignment: ModeratorAssignment, now: datetime.datetime | None = None
+) -> ModeratorAssignment:
+    """A proposed moderator who holds a current declaration becomes active (DEC-3): the portal
+    makes this move when they sign, or at once if they already hold one."""
+    return _portal_move(
+        assignment,
+        ACTIVATE,
+        action=events.ASSIGNMENT_ACTIVATED,
+        summary="{person} became an active moderator of {account}",
+        reason="They hold a current declaration",
+        now=now or timezone.now(),
+    )
+
+
+def assignment_restore(
+    *, assignment: ModeratorAssignment, now: datetime.datetime | None = None
+) -> ModeratorAssignment:
+    """A moderator suspended for a lapsed declaration signs again and is restored (DEC-3); the
+    access tasks the suspension raised, if still open, are no longer needed."""
+    now = now or timezone.now()
+    reason = "They signed the declaration again"
+    with transaction.atomic():
+        assignment = _portal_move(
+            assignment,
+            RESTORE,
+            action=events.ASSIGNMENT_RESTORED,
+            summary="{person} was restored as a moderator of {account}",
+            reason=reason,
+            now=now,
+        )
+        tasks_withdraw_for_assignment(assignment, reason=reason, now=now)
         return assignment
 
 

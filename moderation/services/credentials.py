@@ -38,7 +38,15 @@ from moderation.models import (
 )
 from moderation.rules import can_record_password_change
 from moderation.selectors import recovery_plan_due_on, recovery_plans_overdue
-from moderation.transitions import CANCEL, CLOSE, COMPLETE, DEVICE_REPORT, ROTATED, TASK
+from moderation.transitions import (
+    CANCEL,
+    CLOSE,
+    COMPLETE,
+    DEVICE_REPORT,
+    ROTATED,
+    TASK,
+    WITHDRAWN,
+)
 
 
 def account_url(account: Account) -> str:
@@ -136,7 +144,7 @@ def _close_task(
     task.done_by = actor
     task.done_note = note.strip()[:300]
     task.password_change = password_change
-    if move == CANCEL:
+    if task.state == TaskState.CANCELLED:
         action, summary = events.CREDENTIAL_TASK_CANCELLED, f"No longer needed: {task.title}"
     else:
         action, summary = events.CREDENTIAL_TASK_DONE, f"Done: {task.title}"
@@ -189,6 +197,19 @@ def task_cancel(
         TASK.check(actor, CANCEL, task)
         _close_task(task, move=CANCEL, actor=actor, now=now, note=reason)
     return task
+
+
+def tasks_withdraw_for_assignment(assignment: Any, *, reason: str, now: datetime.datetime) -> int:
+    """The access tasks a suspension raised are no longer needed once the moderator is back."""
+    withdrawn = 0
+    for task in CredentialTask.objects.filter(
+        assignment=assignment, state=TaskState.OPEN
+    ).select_related("account", "done_by", "person"):
+        if not TASK.state_allows(WITHDRAWN, task):
+            continue
+        _close_task(_lock_task(task), move=WITHDRAWN, actor=None, now=now, note=reason)
+        withdrawn += 1
+    return withdrawn
 
 
 def device_report_close_if_done(report_id: int, *, now: datetime.datetime) -> bool:

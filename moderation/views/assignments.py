@@ -18,7 +18,6 @@ from governance.http import AuthenticatedRequest
 from governance.models import User
 from moderation.access import (
     access_account_to_add_moderators,
-    access_assignment_to_activate,
     access_assignment_to_end,
 )
 from moderation.forms import (
@@ -29,9 +28,9 @@ from moderation.forms import (
 )
 from moderation.models import ModeratorAssignment, TaskKind
 from moderation.rules import addable_people, can_manage_assignments, holds_access
-from moderation.services.assignments import assignment_activate, assignment_add, assignment_end
+from moderation.services.assignments import assignment_add, assignment_end
 from moderation.services.credentials import access_kind
-from moderation.transitions import ACTIVATE, ASSIGNMENT, END
+from moderation.transitions import ASSIGNMENT, END
 
 
 def back_to(user: User, account: Account) -> str:
@@ -119,28 +118,4 @@ def assignment_end_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "holds_access": holds_access(assignment),
             "removes_role": access_kind(assignment.account) == TaskKind.REMOVE_ACCESS,
         },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def assignment_activate_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    assignment = access_assignment_to_activate(request.user, pk)
-    back = back_to(request.user, assignment.account)
-    if refusal := ASSIGNMENT.refusal(request.user, ACTIVATE, assignment):
-        messages.error(request, refusal)
-        return redirect(back)
-    if request.method == "POST":
-        try:
-            assignment_activate(assignment=assignment, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                f"{assignment.person.full_name} is now an active moderator of "
-                f"{assignment.account.name}.",
-            )
-        return redirect(back)
-    return render(
-        request, "moderation/assignment_activate.html", {"assignment": assignment, "back": back}
     )

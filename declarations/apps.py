@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DeclarationsConfig(AppConfig):
+    name = "declarations"
+    verbose_name = "Declarations"
+
+    def ready(self) -> None:
+        from declarations import todos  # noqa: F401 - registers tasks and navigation

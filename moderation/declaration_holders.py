@@ -1,0 +1,80 @@
+"""What moderation tells declarations (declarations.holders): who must sign, and what signing
+or a lapse does to their assignments (DEC-3)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.rules import communications_team
+from governance.emails import notify_from
+from governance.models import User
+from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.rules import OPEN_STATES
+from moderation.services.assignments import (
+    assignment_activate,
+    assignment_restore,
+    assignment_suspend,
+)
+
+
+class ModerationHolders:
+    def must_sign(self) -> QuerySet[Any, Any]:
+        return (
+            ModeratorAssignment.objects.filter(state__in=OPEN_STATES)
+            .exclude(person__leaving_date__lte=timezone.localdate())
+            .values("person_id")
+        )
+
+    def suspended(self) -> QuerySet[Any, Any]:
+        return ModeratorAssignment.objects.filter(state=AssignmentState.SUSPENDED).values(
+            "person_id"
+        )
+
+    def accounts_by_person(self, person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+        grouped: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for assignment in (
+            ModeratorAssignment.objects.filter(person_id__in=person_ids, state__in=OPEN_STATES)
+            .select_related("account")
+            .order_by("account__name")
+        ):
+            grouped[assignment.person_id].append(
+                (assignment.account.name, assignment.get_state_display())
+            )
+        return grouped
+
+    def signed(self, *, person: User, now: datetime.datetime) -> list[str]:
+        opened = []
+        for assignment in ModeratorAssignment.objects.filter(
+            person=person,
+            state__in=[AssignmentState.AWAITING_DECLARATION, AssignmentState.SUSPENDED],
+        ).select_related("account"):
+            if assignment.state == AssignmentState.SUSPENDED:
+                assignment_restore(assignment=assignment, now=now)
+            else:
+                assignment_activate(assignment=assignment, now=now)
+            opened.append(assignment.account.name)
+        if opened:
+            notify_from(
+                "moderation/email/moderator_now_active.txt",
+                {"person": person, "accounts": opened},
+                recipients=communications_team(),
+                key=f"declaration-signed:{person.pk}:{now.isoformat()}",
+                url=reverse("credential_tasks"),
+                now=now,
+            )
+        return opened
+
+    def lapsed(self, *, person: User, reason: str, now: datetime.datetime) -> list[str]:
+        suspended = []
+        for assignment in ModeratorAssignment.objects.filter(
+            person=person, state=AssignmentState.ACTIVE
+        ).select_related("account"):
+            assignment_suspend(assignment=assignment, reason=reason, now=now)
+            suspended.append(assignment.account.name)
+        return suspended
