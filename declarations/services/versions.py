@@ -60,10 +60,18 @@ def version_draft(
 
 
 def version_update(
-    *, actor: User, version: PolicyVersion, now: datetime.datetime | None = None, **values: Any
+    *,
+    actor: User,
+    version: PolicyVersion,
+    number: str | None = None,
+    now: datetime.datetime | None = None,
+    **values: Any,
 ) -> PolicyVersion:
-    """Only a draft changes; a published version is frozen."""
+    """Only a draft changes; a published version is frozen. ``number`` is the new version
+    number (the model's ``version`` field: ``version`` here is the draft itself)."""
     now = now or timezone.now()
+    if number is not None:
+        values["version"] = number
     with transaction.atomic():
         version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
         VERSION.check(actor, EDIT, version)
