@@ -14,7 +14,7 @@ from declarations.holders import holders
 from declarations.models import Declaration, PolicyVersion, VersionState
 from declarations.receipts import verification_code
 from declarations.rules import can_sign
-from declarations.selectors import current_declaration
+from declarations.selectors import current_declaration, reminder_window_days
 from governance.changes import record_change
 from governance.emails import notify_from
 from governance.errors import DomainError
@@ -25,6 +25,12 @@ from governance.services.profile import profile_get
 
 def _same_name(typed: str, known: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(known.split()).casefold()
+
+
+def _due(declaration: Declaration, now: datetime.datetime) -> bool:
+    """Within the reminder window: the person is asked to sign again, even the same version."""
+    due_from = timezone.localdate(now) + datetime.timedelta(days=reminder_window_days())
+    return declaration.lapses_on <= due_from
 
 
 def questions_needed(version: PolicyVersion) -> bool:
@@ -76,7 +82,7 @@ def declaration_sign(
         # One signature at a time per person: a second tab waits here, then finds the first.
         User.objects.select_for_update().filter(pk=person.pk).first()
         held = current_declaration(person)
-        if held is not None and held.version_id == version.pk:
+        if held is not None and held.version_id == version.pk and not _due(held, now):
             return held, False
         try:
             with transaction.atomic():
