@@ -38,7 +38,10 @@ def declarations_lapse(now: datetime.datetime | None = None) -> int:
     for pk in list(due):
         with transaction.atomic():
             declaration = (
-                Declaration.objects.select_for_update(skip_locked=True)
+                # Only the declaration's row: PostgreSQL refuses FOR UPDATE on the nullable
+                # side of an outer join (a paper declaration has no version, a person may have
+                # no line manager).
+                Declaration.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("person__line_manager", "version")
                 .filter(pk=pk, lapsed_at__isnull=True, superseded_at__isnull=True)
                 .first()
@@ -156,7 +159,9 @@ def obligations_digest(now: datetime.datetime | None = None) -> int:
                 "months": months,
             },
             recipients=[person],
-            key=f"declarations:digest:{period}",
+            # The cadence is part of the key: after a change from quarterly to half-yearly,
+            # July's "2026-2" is not the April quarter's "2026-2" already sent.
+            key=f"declarations:digest:every-{months}:{period}",
             url=reverse("declarations"),
             now=now,
         )
