@@ -19,6 +19,12 @@ def can_manage_policy(user: Any) -> bool:
     return roles.is_policy_owner(user)
 
 
+def can_change_version(user: Any, version: PolicyVersion) -> bool:
+    """The version table's predicate (declarations/transitions.py): editing and publishing a
+    draft are the Policy owner's, whichever version it is."""
+    return can_manage_policy(user)
+
+
 def can_view_version(user: Any, version: PolicyVersion) -> bool:
     """A published or retired version is the council's policy: anyone signed in reads it. A
     draft is the Policy owner's until it is published."""

@@ -6,16 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from declarations.models import VersionState as S
-from declarations.rules import can_manage_policy
+from declarations.rules import can_change_version
 from governance.transitions import Move, StateMachine, by_the_portal
 
 EDIT = "edit"
 PUBLISH = "publish"
 RETIRE = "retire"
-
-
-def _may_manage(user: Any, version: Any) -> bool:
-    return can_manage_policy(user)
 
 
 VERSION: StateMachine[Any] = StateMachine(
@@ -27,7 +23,7 @@ VERSION: StateMachine[Any] = StateMachine(
             EDIT,
             frozenset({S.DRAFT}),
             S.DRAFT,
-            _may_manage,
+            can_change_version,
             "Edit the draft",
             "Only the Policy owner can change a draft.",
         ),
@@ -35,7 +31,7 @@ VERSION: StateMachine[Any] = StateMachine(
             PUBLISH,
             frozenset({S.DRAFT}),
             S.PUBLISHED,
-            _may_manage,
+            can_change_version,
             "Publish this version",
             "Only the Policy owner can publish a version.",
             when=lambda version: bool(version.text.strip() and version.statements),
