@@ -14,7 +14,7 @@ from django.utils import timezone
 from declarations.holders import holders
 from declarations.models import Declaration, PolicyVersion, VersionState
 from governance.formatting import long_date
-from governance.models import User
+from governance.models import PolicyProfile, User
 from governance.services.profile import profile_get
 
 
@@ -81,17 +81,25 @@ def current_declaration_exists(person_ref: Any, moment: datetime.datetime | None
     return Exists(Declaration.objects.filter(current_at(moment), person=person_ref))
 
 
-def reminder_window_days() -> int:
+def reminder_window_days(profile: PolicyProfile | None = None) -> int:
     """How long before a lapse a declaration counts as due: the profile's first reminder."""
-    return max(profile_get().declaration_reminder_days or [0])
+    return max((profile or profile_get()).declaration_reminder_days or [0])
 
 
-def with_status(people: QuerySet[User], today: datetime.date | None = None) -> QuerySet[User]:
+def with_status(
+    people: QuerySet[User],
+    today: datetime.date | None = None,
+    *,
+    window_days: int | None = None,
+) -> QuerySet[User]:
     """People annotated with their live declaration (version, signed, lapses) and its status,
-    and whether their moderating is suspended for want of one."""
+    and whether their moderating is suspended for want of one. ``window_days`` (the profile's
+    reminder window, read when not given) spares a page that holds the profile a second read."""
     today = today or timezone.localdate()
     live = Declaration.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True)
-    due_from = today + datetime.timedelta(days=reminder_window_days())
+    if window_days is None:
+        window_days = reminder_window_days()
+    due_from = today + datetime.timedelta(days=window_days)
     return people.annotate(
         declaration_id=Subquery(live.values("pk")[:1]),
         declaration_version=Subquery(live.values("version__version")[:1]),
@@ -138,10 +146,12 @@ def status_of(person: Any) -> PersonStatus:
     return PersonStatus(Status(person.declaration_status), person.declaration_lapses_on)
 
 
-def statuses_of(person_ids: list[int]) -> dict[int, PersonStatus]:
+def statuses_of(
+    person_ids: list[int], *, window_days: int | None = None
+) -> dict[int, PersonStatus]:
     """Each person's declaration status, in one query: what the register's account page and the
     moderator lists show beside a name."""
-    people = with_status(User.objects.filter(pk__in=person_ids))
+    people = with_status(User.objects.filter(pk__in=person_ids), window_days=window_days)
     return {person.pk: status_of(person) for person in people}
 
 
