@@ -1,33 +1,19 @@
-"""The register as CSV and Excel, streamed, with spreadsheet formula injection neutralised."""
+"""The register as CSV and Excel, streamed, with spreadsheet formula injection neutralised
+(governance/spreadsheets.py)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import AccessModel, AccountStatus, TwoFactorMethod, platform_label
 from accounts.moderators import moderators
 from accounts.register_queries import end_of_day
 from governance.formatting import date_and_time
-
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    # Judged without control characters: Excel files cannot hold them, so they are dropped
-    # from an .xlsx cell, and "\x01=HYPERLINK(...)" would otherwise become a formula there.
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.sub("", value).startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from governance.spreadsheets import csv_download, xlsx_download
 
 
 def _name(user: Any) -> str:
@@ -54,6 +40,7 @@ COLUMNS: list[Column] = [
     ("Status", lambda row, _: _label(AccountStatus, row.status)),
     ("Active moderators", lambda row, _: row.active_moderators),
     ("Moderators", lambda row, moderators: moderators.get(row.id, "")),
+    ("Moderators without a current declaration", lambda row, _: row.unsigned_moderators),
     (
         "Branding approved",
         lambda row, _: row.branding_approved_at and date_and_time(row.branding_approved_at),
@@ -100,44 +87,12 @@ def table(rows: QuerySet[Any], as_of: datetime.date | None) -> Iterator[list[Any
     yield HEADERS
     related = ("second_factor_holder", "branding_approved_by", "request")
     for row in rows.select_related(*related).iterator(chunk_size=500):
-        yield [safe_cell(getter(row, names)) for _, getter in COLUMNS]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+        yield [getter(row, names) for _, getter in COLUMNS]
 
 
 def csv_response(rows: QuerySet[Any], as_of: datetime.date | None, filename: str) -> Any:
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(line) for line in table(rows, as_of))
-    response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def _with_bom(lines: Iterator[str]) -> Iterator[str]:
-    # Excel reads UTF-8 correctly only with a byte-order mark.
-    yield "\ufeff"
-    yield from lines
-
-
-def _xlsx_cell(value: Any) -> Any:
-    # Excel files cannot hold control characters (text pasted from Word often has some).
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    return csv_download(table(rows, as_of), filename)
 
 
 def xlsx_response(rows: QuerySet[Any], as_of: datetime.date | None, filename: str) -> Any:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Register")
-    for line in table(rows, as_of):
-        sheet.append([_xlsx_cell(value) for value in line])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the response
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(table(rows, as_of), filename, "Register")

@@ -58,6 +58,7 @@ class RegisterFilter(django_filters.FilterSet):
     few_moderators = _flag("Fewer than two active moderators")
     credentials_missing = _flag("Credential details missing")
     tasks_outstanding = _flag("Password change or access removal outstanding")
+    unsigned_moderators = _flag("A moderator without a current declaration")
     closure_recommended = _flag("A review recommends closing it")
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (_, label) in SORTS.items()],
@@ -96,6 +97,7 @@ class RegisterFilter(django_filters.FilterSet):
             Field.checkbox("few_moderators", small=True),
             Field.checkbox("credentials_missing", small=True),
             Field.checkbox("tasks_outstanding", small=True),
+            Field.checkbox("unsigned_moderators", small=True),
             Field.checkbox("closure_recommended", small=True),
             Field.select("sort"),
             Button.secondary("apply", "Apply filters"),
@@ -126,6 +128,8 @@ class RegisterFilter(django_filters.FilterSet):
             return queryset.filter(status__in=OPEN_ACCOUNT, active_moderators__lt=2)
         if name == "tasks_outstanding":
             return queryset.filter(open_credential_tasks__gt=0)
+        if name == "unsigned_moderators":
+            return queryset.filter(unsigned_moderators__gt=0)
         if name == "closure_recommended":
             return queryset.filter(closure_recommended=True).exclude(status=AccountStatus.CLOSED)
         return queryset.filter(CREDENTIALS_MISSING, status__in=OPEN_ACCOUNT)

@@ -40,6 +40,11 @@ class ModeratorSource(Protocol):
         """A subquery counting the active moderators of the account ``account_ref`` points
         at, now or at ``moment``."""
 
+    def unsigned_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        """A subquery counting the account's open assignments (awaiting declaration, active or
+        suspended) whose moderator held no current declaration, now or at ``moment`` (DEC-3,
+        REG-2)."""
+
     def moderated_account_ids(self, user: User) -> QuerySet[Any, Any]:
         """Values of ``account_id`` this person moderates now (a suspended moderator has
         none)."""
@@ -87,6 +92,9 @@ class _NoModerators:
     """The register before any app keeps moderators."""
 
     def active_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        return Value(0, output_field=models.IntegerField())
+
+    def unsigned_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
         return Value(0, output_field=models.IntegerField())
 
     def moderated_account_ids(self, user: User) -> QuerySet[Any, Any]:

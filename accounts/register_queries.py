@@ -51,8 +51,9 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def register_rows(user: User, as_of: datetime.date | None = None) -> QuerySet[Any]:
-    """The accounts this person may see, with their active moderators and open credential tasks
-    counted and the date of their latest password change (all told by moderation)."""
+    """The accounts this person may see, with their active moderators, open credential tasks and
+    moderators without a current declaration counted, and the date of their latest password
+    change (all told by moderation)."""
     source = moderators()
     if as_of is None:
         moment = None
@@ -71,6 +72,7 @@ def register_rows(user: User, as_of: datetime.date | None = None) -> QuerySet[An
         rows.annotate(
             active_moderators=Coalesce(source.active_count(account, moment), Value(0)),
             open_credential_tasks=Coalesce(source.open_task_count(account, moment), Value(0)),
+            unsigned_moderators=Coalesce(source.unsigned_count(account, moment), Value(0)),
             password_last_changed=source.last_password_change(account, moment),
         )
         .filter(accounts_visible_to(user, key))

@@ -9,12 +9,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, DateField, IntegerField, Max, QuerySet, Subquery
+from django.db.models import Count, DateField, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import BaseExpression
 from django.template.loader import render_to_string
 
 from accounts.moderators import TimelineSource
+from declarations.selectors import (
+    current_declaration_exists,
+    reminder_window_days,
+    statuses_of,
+)
 from governance.models import User
+from governance.services.profile import profile_get
 from moderation.models import (
     AssignmentState,
     CredentialTask,
@@ -24,6 +30,7 @@ from moderation.models import (
 )
 from moderation.rules import (
     MODERATING_STATES,
+    OPEN_STATES,
     can_add_moderators,
     can_record_password_change,
 )
@@ -74,6 +81,23 @@ class ModerationSource:
         )
         return Subquery(counts, output_field=IntegerField())
 
+    def unsigned_count(self, account_ref: Any, moment: datetime.datetime | None) -> BaseExpression:
+        if moment is None:
+            rows: QuerySet[Any, Any] = ModeratorAssignment.objects.filter(account=account_ref)
+            key = "pk"
+        else:
+            rows = assignments_as_of(moment).filter(account_id=account_ref)
+            key = "history_id"
+        counts = (
+            rows.filter(state__in=OPEN_STATES)
+            .filter(~current_declaration_exists(OuterRef("person_id"), moment))
+            .order_by()
+            .values("account_id")
+            .annotate(total=Count(key))
+            .values("total")
+        )
+        return Subquery(counts, output_field=IntegerField())
+
     def last_password_change(
         self, account_ref: Any, moment: datetime.datetime | None
     ) -> BaseExpression:
@@ -99,14 +123,26 @@ class ModerationSource:
         return Subquery(counts, output_field=IntegerField())
 
     def account_section(self, user: User, account: Any) -> str:
-        due = recovery_plan_due_on(account)
+        profile = profile_get()
+        due = recovery_plan_due_on(account, profile.recovery_plan_test_months)
         assignments = list(assignments_of(account))
+        # An ended moderator's declaration no longer opens anything here.
+        open_ids = [a.person_id for a in assignments if a.state in OPEN_STATES]
+        statuses = (
+            statuses_of(open_ids, window_days=reminder_window_days(profile)) if open_ids else {}
+        )
         return render_to_string(
             "moderation/_account_section.html",
             {
                 "account": account,
                 "assignments": [
-                    (assignment, ASSIGNMENT.allowed_moves(user, assignment))
+                    (
+                        assignment,
+                        ASSIGNMENT.allowed_moves(user, assignment),
+                        statuses.get(assignment.person_id)
+                        if assignment.state in OPEN_STATES
+                        else None,
+                    )
                     for assignment in assignments
                 ],
                 # What may be done about a task is on its own page.

@@ -257,6 +257,7 @@ DASHBOARD_CARDS = [
     ("Fewer than two active moderators", "few_moderators=on"),
     ("Credential details missing", "credentials_missing=on"),
     ("Password change or access removal outstanding", "tasks_outstanding=on"),
+    ("A moderator without a current declaration", "unsigned_moderators=on"),
     ("Unapproved accounts", "status=unapproved"),
     ("Being set up", "status=being_set_up"),
     ("Closure recommended by a review", "closure_recommended=on"),

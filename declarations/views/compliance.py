@@ -1,12 +1,110 @@
-"""Temporary: replaced by the real pages."""
+"""Who has signed which version of the policy, who is due, who has lapsed and who is
+suspended (issue 9 item 7, MSM 7.3): for Communications, who keep the register of moderators,
+and Auditors. Anyone else is answered 404."""
+
+from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from declarations.exports import csv_response, xlsx_response
+from declarations.filters import ComplianceFilter
+from declarations.holders import holders
+from declarations.rules import can_see_every_declaration
+from declarations.selectors import Status, people_who_must_sign, status_of, with_status
+from governance.decorators import allowed_if
+from governance.http import AuthenticatedRequest
+from governance.models import User
+
+PAGE_SIZE = 25
 
 
-def _missing(*args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _everyone() -> QuerySet[User]:
+    return with_status(people_who_must_sign())
 
 
-declaration_compliance = declaration_compliance_export = _missing
+def _filtered(request: AuthenticatedRequest, everyone: QuerySet[User]) -> ComplianceFilter:
+    rows = everyone.select_related("service_area").order_by("full_name", "pk")
+    return ComplianceFilter(request.GET or None, queryset=rows)
+
+
+def _query_without_page(request: AuthenticatedRequest) -> str:
+    """The filters, for page and export links: never a CSRF token an old bookmark carried."""
+    query = request.GET.copy()
+    for key in ("page", "csrfmiddlewaretoken"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _totals(everyone: QuerySet[User]) -> dict[str, int]:
+    """How many people must sign, how many are in each status and how many are suspended, in
+    one query."""
+    return everyone.aggregate(
+        total=Count("pk"),
+        suspended=Count("pk", filter=Q(is_suspended=True)),
+        **{status.value: Count("pk", filter=Q(declaration_status=status)) for status in Status},
+    )
+
+
+def _cards(totals: dict[str, int]) -> list[dict[str, Any]]:
+    here = reverse("declaration_compliance")
+    return [
+        {
+            "label": status.label,
+            "count": totals[status.value],
+            "url": f"{here}?status={status.value}",
+            "alert": status != Status.CURRENT,
+        }
+        for status in Status
+    ]
+
+
+@allowed_if(can_see_every_declaration)
+@require_GET
+def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
+    everyone = _everyone()
+    filterset = _filtered(request, everyone)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    accounts = holders().accounts_by_person([person.pk for person in page])
+    totals = _totals(everyone)
+    return render(
+        request,
+        "declarations/compliance.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "rows": [
+                {"person": person, "status": status_of(person), "accounts": accounts.get(person.pk)}
+                for person in page
+            ],
+            "query": _query_without_page(request),
+            "totals": totals,
+            "holding": totals[Status.CURRENT.value] + totals[Status.DUE.value],
+            "cards": _cards(totals),
+        },
+    )
+
+
+@allowed_if(can_see_every_declaration)
+@require_GET
+def declaration_compliance_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset = _filtered(request, _everyone())
+    if filterset.form.errors:
+        # Never a download that looks right but ignores part of what was asked for.
+        messages.error(request, "Correct the filters before downloading the list.")
+        return redirect(f"{reverse('declaration_compliance')}?{_query_without_page(request)}")
+    filename = f"declarations-{timezone.localdate().isoformat()}"
+    if fmt == "csv":
+        return csv_response(filterset.qs, filename)
+    return xlsx_response(filterset.qs, filename)
