@@ -108,6 +108,7 @@ def test_a_new_moderator_signs_becomes_active_and_a_year_later_is_suspended_then
     base = live_server.url
     requester, comms = _person("requester"), _person("comms")
     _publish_policy()
+    assert requester.service_area is not None
     account = make_account(comms, requester.service_area, name="Leisure Events Feed")
     assignment = assignment_add(
         actor=comms, account=account, person=requester, reason="Runs the events feed"
