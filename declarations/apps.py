@@ -6,4 +6,7 @@ class DeclarationsConfig(AppConfig):
     verbose_name = "Declarations"
 
     def ready(self) -> None:
-        from declarations import todos  # noqa: F401 - registers tasks and navigation
+        from declarations import (
+            demo,  # noqa: F401 - registers the demo policy and declarations
+            todos,  # noqa: F401 - registers tasks and navigation
+        )
