@@ -321,7 +321,7 @@ def seed_policy() -> list[str]:
         # In a council seeded before declarations he is already suspended: signing now, even
         # in the past, would restore him. His paper declaration lapses instead.
         _sign(LAPSED, first, _signed_to_lapse_on(today - datetime.timedelta(days=9)))
-    _sign(DUE, first, _signed_to_lapse_on(today + datetime.timedelta(days=5)))
+    _sign(DUE, first, _signed_to_lapse_on(today + datetime.timedelta(days=25)))
     return ["Demo policy: version 1.0 published."]
 
 
