@@ -2,9 +2,10 @@
 
 ``content_hash`` is the SHA-256 of a published version's text and statements, stored when it
 is published and copied into each declaration signed against it. ``verification_code`` is an
-HMAC-SHA256, keyed with the server's secret, over the person, that hash and the moment of
-signing: only the portal can make one, and any change to the stored declaration or the stored
-policy text shows when the code is checked (``verify``).
+HMAC-SHA256, keyed with the server's ``EVENT_LOG_KEY`` (the key that must never change, which
+is in the environment and never in the database; salted for receipts), over the person, that
+hash and the moment of signing: only the portal can make one, and any change to the stored
+declaration or the stored policy text shows when the code is checked (``verify``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 _SALT = "declarations.receipt"
@@ -36,7 +38,12 @@ def content_hash(text: str, statements: list[str]) -> str:
 
 def verification_code(person_id: int, hash_hex: str, signed_at: datetime.datetime) -> str:
     moment = signed_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    digest = salted_hmac(_SALT, f"{person_id}|{hash_hex}|{moment}", algorithm="sha256").digest()
+    digest = salted_hmac(
+        _SALT,
+        f"{person_id}|{hash_hex}|{moment}",
+        secret=settings.EVENT_LOG_KEY,
+        algorithm="sha256",
+    ).digest()
     letters = base64.b32encode(digest).decode("ascii")[:_CODE_LENGTH]
     return "-".join(letters[start : start + 4] for start in range(0, _CODE_LENGTH, 4))
 
