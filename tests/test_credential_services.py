@@ -242,7 +242,16 @@ def test_someone_whose_moderation_ended_can_be_added_again(
         actor=communications, account=shared, person=requester, reason="Back from leave"
     )
 
-    assert again.state == AssignmentState.AWAITING_DECLARATION
+    # Her paper declaration from the old register is still current: active at once (DEC-3).
+    assert again.state == AssignmentState.ACTIVE
+
+    end(shared, requester, communications)
+    with time_machine.travel(day(31), tick=False):  # the paper declaration's 30 days are over
+        later = assignment_add(
+            actor=communications, account=shared, person=requester, reason="Back again"
+        )
+
+    assert later.state == AssignmentState.AWAITING_DECLARATION
 
 
 @pytest.mark.django_db
@@ -773,9 +782,10 @@ def test_every_assignment_move_as_everyone_is_allowed_or_refused_in_the_tables_w
 ) -> None:
     assignment = assignment_of(individual, colleague)
     everyone = people(cast, moderator=colleague)
-    may = {ACTIVATE: {"communications"}, END: {"communications", "line_manager"}}
+    # Becoming active is the portal's move (DEC-3): nobody makes a moderator active by hand.
+    may = {END: {"communications", "line_manager"}}
     not_allowed = {
-        ACTIVATE: "Only Communications can make someone an active moderator.",
+        ACTIVATE: "A moderator becomes active by signing the declaration.",
         SUSPEND: "The portal suspends a moderator whose declaration has lapsed.",
         RESTORE: "A suspended moderator is restored by signing the declaration again.",
         END: "Only Communications or the moderator's line manager can end this.",
@@ -807,9 +817,7 @@ def test_every_assignment_move_as_everyone_is_allowed_or_refused_in_the_tables_w
                 if allowed or not person.is_authenticated or move not in may:
                     continue
                 events = Event.objects.count()
-                if move == ACTIVATE:
-                    message = refusal(assignment_activate, assignment=assignment, actor=person)
-                elif state != "ended":  # ending an ended one: see the test on two stops above
+                if state != "ended":  # ending an ended one: see the test on two stops above
                     message = refusal(
                         assignment_end,
                         assignment=assignment,
@@ -838,7 +846,7 @@ def every_task(
     task; a third moderator of the Facebook page stopping gives a role to remove."""
     third = make_person("third@council.example", "Zara Third", manager=line_manager)
     assignment_propose(account=individual, person=third, granted_by=communications, reason="x")
-    assignment_activate(assignment=assignment_of(individual, third), actor=communications)
+    assignment_activate(assignment=assignment_of(individual, third), now=START)
     end(individual, third, communications)
     return {
         "rotation": task_of(shared, TaskKind.ROTATE),

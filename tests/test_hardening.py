@@ -20,6 +20,7 @@ from governance.forms import GOVUKDateField, GOVUKForm, OneLineText
 from governance.models import Preset, ServiceArea, User
 from governance.services.notifications import notify
 from governance.services.profile import profile_apply_preset
+from tests.declaration_helpers import holds_declaration
 from tests.register_helpers import make_account
 from tests.requests_helpers import complete_draft
 
@@ -371,6 +372,7 @@ def test_evidence_downloads_are_not_kept_by_the_browser(
     client_for: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
 
     response = client_for(line_manager).get(f"/requests/{request.pk}/evidence/")
@@ -520,6 +522,11 @@ def test_the_policy_profile_reason_stops_at_5000_characters(
         "require_head_of_service_approval": "on",
         "approval_reminder_days": "6",
         "declaration_interval_months": "12",
+        "declaration_reminder_days": "30, 7, 1",
+        "reacknowledgement_grace_days": "30",
+        "obligations_digest_months": "3",
+        "ask_declaration_questions": "on",
+        "policy_review_reminder_days": "30",
         "review_cadence_months": "3",
         "review_reminder_days": "14",
         "review_escalation_days": "14",
@@ -535,6 +542,7 @@ def test_the_policy_profile_reason_stops_at_5000_characters(
     page = page_of(client_for(administrator).post("/policy-profile/edit/", form))
 
     assert "must be 5,000 characters or fewer" in page
+    assert page.count('<li><a href="#id_') == 1  # the reason is the only problem
     assert PolicyProfile.objects.get().approval_reminder_days == 5
 
 

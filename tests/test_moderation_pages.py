@@ -27,6 +27,7 @@ from moderation.models import (
 from moderation.services.assignments import assignment_end, assignment_propose
 from moderation.services.credentials import task_raise
 from tests.conftest import make_person
+from tests.declaration_helpers import publish, sign
 from tests.register_helpers import make_account
 
 NEVER_TYPED = "Do not type the password anywhere in this form. The portal never stores passwords."
@@ -289,13 +290,11 @@ def test_only_communications_or_the_line_manager_can_end_a_moderator(
 
 
 @pytest.mark.django_db
-def test_communications_lets_a_proposed_moderator_in(
-    communications: User,
-    line_manager: User,
-    outsider: User,
-    leisure: ServiceArea,
-    client_for: Any,
+def test_nobody_makes_a_proposed_moderator_active_on_a_page_and_signing_does(
+    cast: dict[str, User | None], outsider: User, leisure: ServiceArea, client_for: Any
 ) -> None:
+    communications = cast["communications"]
+    assert communications is not None
     account = make_account(communications, leisure, name="Leisure Events")
     proposed = assignment_propose(
         account=account, person=outsider, granted_by=communications, reason="Cover"
@@ -304,16 +303,22 @@ def test_communications_lets_a_proposed_moderator_in(
     client = client_for(communications)
 
     section = page_of(client.get(f"/register/{account.pk}/"))
-    confirm = page_of(client.get(url))
-    response = page_of(client.post(url, follow=True))
-    again = page_of(client.get(url, follow=True))
 
-    assert 'Make active<span class="govuk-visually-hidden"> Owen Price</span>' in section
-    assert "Until the portal asks for declarations, Communications lets a proposed" in confirm
-    assert "Owen Price is now an active moderator of Leisure Events." in response
-    assert moderator_tag(response, "Owen Price") == "Active"
-    assert "This person is already an active moderator." in again
-    assert client_for(line_manager).post(url).status_code == 404
+    # No declaration, no access (DEC-3): the page that let Communications do it is gone.
+    assert moderator_tag(section, "Owen Price") == "Awaiting declaration"
+    assert "Make active" not in section
+    for name, person in cast.items():
+        assert client_for(person).get(url).status_code == 404, name
+        assert client_for(person).post(url).status_code == 404, name
+    assert ModeratorAssignment.objects.get(pk=proposed.pk).state == (
+        AssignmentState.AWAITING_DECLARATION
+    )
+
+    sign(outsider, publish())
+
+    assert moderator_tag(page_of(client.get(f"/register/{account.pk}/")), "Owen Price") == (
+        "Active"
+    )
 
 
 # Password changes

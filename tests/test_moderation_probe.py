@@ -352,7 +352,7 @@ def test_pages_that_only_show_refuse_a_post_and_forms_refuse_other_methods(
 
 
 @pytest.mark.django_db
-def test_opening_the_activate_page_does_not_activate(
+def test_there_is_no_activate_page_to_open_or_post_to(
     communications: User, requester: User, leisure: ServiceArea, client_for: Any
 ) -> None:
     account = make_account(communications, leisure)
@@ -361,16 +361,13 @@ def test_opening_the_activate_page_does_not_activate(
     )
     client = client_for(communications)
 
-    assert client.get(f"/moderators/{proposed.pk}/activate/").status_code == 200
+    # A moderator becomes active by signing the declaration (DEC-3), never from a page.
+    assert client.get(f"/moderators/{proposed.pk}/activate/").status_code == 404
+    assert client.post(f"/moderators/{proposed.pk}/activate/").status_code == 404
     assert (
         ModeratorAssignment.objects.get(pk=proposed.pk).state
         == AssignmentState.AWAITING_DECLARATION
     )
-    first = client.post(f"/moderators/{proposed.pk}/activate/", follow=True)
-    second = client.post(f"/moderators/{proposed.pk}/activate/", follow=True)
-
-    assert "Riya Patel is now an active moderator" in page_of(first)
-    assert "This person is already an active moderator." in page_of(second)
 
 
 # Double posts

@@ -15,6 +15,7 @@ from accounts.selectors import current_step
 from accounts.services.requests import request_submit
 from governance.models import Preset, User
 from governance.services.profile import profile_apply_preset
+from tests.declaration_helpers import holds_declaration
 from tests.requests_helpers import complete_draft, decide_current
 
 FORM = {
@@ -166,6 +167,7 @@ def test_derby_form_asks_for_the_budget_code_and_e_learning_evidence(
     administrator: User, requester: User, line_manager: User, org: dict[str, Any], client_for: Any
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     client = client_for(requester)
     blank = page_of(client.get("/requests/new/"))
     assert "Budget code for the management-platform licence" in blank
@@ -443,6 +445,7 @@ def test_evidence_is_served_only_to_people_who_may_see_the_request(
     client_for: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
 
     for person in (requester, line_manager, communications):
@@ -468,6 +471,7 @@ def test_evidence_missing_from_storage_gets_a_message_not_an_error(
     client_for: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
     request.training_evidence.storage.delete(request.training_evidence.name)
 

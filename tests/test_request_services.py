@@ -32,14 +32,16 @@ from governance.errors import DomainError
 from governance.models import Event, Notification, Preset, StepKind, User
 from governance.services.profile import profile_apply_preset
 from moderation.models import AssignmentState, ModeratorAssignment
+from tests.declaration_helpers import holds_declaration
 from tests.requests_helpers import complete_draft, decide_current, request_in
 
 ALL_STATUSES = [status.value for status in RequestStatus]
 
 
 @pytest.fixture
-def derby(administrator: User) -> None:
+def derby(administrator: User, requester: User) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
 
 
 def attempt(action: str, request: AccountRequest, requester: User) -> AccountRequest:
@@ -128,6 +130,8 @@ def test_each_preset_runs_its_own_chain_to_the_register(
     tmp_path: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=preset)
+    if preset == Preset.DERBY:
+        holds_declaration(requester)  # REQ-2
     request = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
     expected_approver = {
         StepKind.LINE_MANAGER: line_manager,
@@ -149,13 +153,15 @@ def test_each_preset_runs_its_own_chain_to_the_register(
     assert request.account == account
     assert account.status == AccountStatus.BEING_SET_UP
     assert account.branding_approved_by == communications
-    assert {a.person for a in ModeratorAssignment.objects.filter(account=account)} == {
-        requester,
-        colleague,
+    # A moderator who already holds a current declaration (Derby's requester, REQ-2) is active
+    # at once; the others wait for theirs (DEC-3).
+    assert {a.person: a.state for a in ModeratorAssignment.objects.filter(account=account)} == {
+        requester: AssignmentState.ACTIVE
+        if preset == Preset.DERBY
+        else AssignmentState.AWAITING_DECLARATION,
+        colleague: AssignmentState.AWAITING_DECLARATION,
     }
-    assert set(ModeratorAssignment.objects.values_list("state", flat=True)) == {
-        AssignmentState.AWAITING_DECLARATION
-    }
+    assert ModeratorAssignment.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -562,6 +568,7 @@ def test_a_line_manager_who_is_also_head_of_service_decides_once(
     officer = make_person(
         "officer@council.example", "Ola Ade", area=leisure, manager=head_of_service
     )
+    holds_declaration(officer)  # Derby asks for it (REQ-2)
     request = request_submit(actor=officer, request=complete_draft(officer, [colleague]))
     assert step_approvers(request, StepKind.LINE_MANAGER) == [head_of_service]
 

@@ -16,6 +16,7 @@ from governance.emails import render_email
 from governance.models import Notification, Preset, ServiceArea, User
 from governance.services.profile import profile_apply_preset
 from tests.conftest import make_person
+from tests.declaration_helpers import holds_declaration
 from tests.register_helpers import make_account
 from tests.requests_helpers import complete_draft, decide_current, request_in
 
@@ -80,6 +81,7 @@ def test_a_backup_officer_in_communications_cannot_give_the_final_approval(
     client_for: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     named = make_person("nia@council.example", "Nia Comms", groups=(roles.COMMUNICATIONS,))
     request = request_in(RequestStatus.SUBMITTED, requester, [named])
     request = decide_current(request)  # line manager
@@ -174,6 +176,7 @@ def test_invisible_characters_are_no_answer_to_a_required_question(
     client_for: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     request = request_in(RequestStatus.SUBMITTED, requester, [colleague])
     step = current_step(request)
     assert step is not None
@@ -198,6 +201,7 @@ def test_an_altered_step_on_the_decision_page_asks_to_decide_again(
     client_for: Any,
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     request = request_in(RequestStatus.SUBMITTED, requester, [colleague])
 
     response = client_for(line_manager).post(

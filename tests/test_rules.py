@@ -19,6 +19,7 @@ from governance import roles
 from governance.models import Preset, ServiceArea, User
 from governance.services.profile import profile_apply_preset
 from tests.conftest import make_person
+from tests.declaration_helpers import holds_declaration
 from tests.register_helpers import account_in, make_account
 from tests.requests_helpers import request_in
 
@@ -65,6 +66,7 @@ def test_the_request_list_query_agrees_with_can_view_request(
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
     requester = cast["requester"]
     assert requester is not None
+    holds_declaration(requester)  # Derby asks for it before a request is sent (REQ-2)
     for status in RequestStatus.values:
         request_in(status, requester, [colleague], proposed_handle=f"@{status}")
     for person in [p for p in cast.values() if p is not None] + [colleague]:

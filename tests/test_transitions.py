@@ -32,6 +32,11 @@ from accounts.transitions import (
     SUBMIT,
     WITHDRAW,
 )
+from declarations import rules as declaration_rules
+from declarations.models import PolicyVersion, VersionState
+from declarations.services.versions import version_publish, version_update
+from declarations.transitions import EDIT as EDIT_VERSION
+from declarations.transitions import PUBLISH, RETIRE, VERSION
 from governance import roles, transitions
 from governance.errors import DomainError
 from governance.models import Event, Preset, ServiceArea, StepKind, User
@@ -41,11 +46,17 @@ from moderation.models import AssignmentState, ModeratorAssignment
 from moderation.services.assignments import assignment_activate, assignment_end, assignment_propose
 from moderation.transitions import ACTIVATE, ASSIGNMENT, END
 from tests.conftest import make_person
+from tests.declaration_helpers import draft, holds_declaration, publish
 from tests.register_helpers import account_in
 from tests.requests_helpers import request_in
 
-TABLES: list[transitions.StateMachine[Any]] = [REQUEST, STEP, ACCOUNT, ASSIGNMENT]
-RULE_MODULES = {account_rules.__name__, moderation_rules.__name__, transitions.__name__}
+TABLES: list[transitions.StateMachine[Any]] = [REQUEST, STEP, ACCOUNT, ASSIGNMENT, VERSION]
+RULE_MODULES = {
+    account_rules.__name__,
+    moderation_rules.__name__,
+    declaration_rules.__name__,
+    transitions.__name__,
+}
 
 
 def people(cast: dict[str, User | None], **more: User) -> dict[str, Any]:
@@ -75,6 +86,7 @@ def test_request_moves_belong_to_the_requester_alone(
     cast: dict[str, User | None], colleague: User, administrator: User
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(cast["requester"])  # type: ignore[arg-type]  # Derby asks for it (REQ-2)
     everyone = people(cast, backup_officer=colleague)
     for status in RequestStatus.values:
         request = request_in(
@@ -107,6 +119,7 @@ def test_each_step_is_decided_by_its_approver_and_nobody_named_in_the_request(
     cast: dict[str, User | None], colleague: User, administrator: User
 ) -> None:
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    holds_declaration(cast["requester"])  # type: ignore[arg-type]  # Derby asks for it (REQ-2)
     # A member of Communications who is named as a backup officer must not decide any step.
     named_comms = make_person(
         "named.comms@council.example", "Nia Comms", groups=(roles.COMMUNICATIONS,)
@@ -157,6 +170,7 @@ def test_a_decided_or_cancelled_step_is_decided_by_nobody(
     profile_apply_preset(actor=administrator, preset=Preset.DERBY)
     requester = cast["requester"]
     assert requester is not None
+    holds_declaration(requester)  # Derby asks for it (REQ-2)
     steps = [
         step
         for status in (RequestStatus.APPROVED, RequestStatus.RETURNED, RequestStatus.REJECTED)
@@ -238,11 +252,14 @@ def test_keep_open_is_offered_only_while_a_review_recommends_closing(
 
 @pytest.fixture
 def proposed(communications: User, leisure: ServiceArea, colleague: User) -> Any:
-    """The colleague, proposed as a moderator of an active account by Communications."""
+    """The colleague, proposed as a moderator of an active account by Communications: he holds
+    no declaration, so he waits for one (DEC-3)."""
     account = account_in(AccountStatus.ACTIVE, communications, leisure, ())
-    return assignment_propose(
+    assignment = assignment_propose(
         account=account, person=colleague, granted_by=communications, reason="Named"
     )
+    assert assignment.state == AssignmentState.AWAITING_DECLARATION
+    return assignment
 
 
 @pytest.mark.django_db
@@ -250,9 +267,9 @@ def test_every_assignment_move_from_every_state_as_every_member_of_the_cast(
     cast: dict[str, User | None], colleague: User, proposed: Any
 ) -> None:
     assignment = proposed
-    may = {ACTIVATE: {"communications"}, END: {"communications", "line_manager"}}
+    # Becoming active, suspension and restoring are the portal's (DEC-3): nobody's to make.
+    may = {END: {"communications", "line_manager"}}
     for state in AssignmentState.values:
-        # Built directly: suspending comes with the declarations issue, ending leaves no way back.
         ModeratorAssignment.objects.filter(pk=assignment.pk).update(state=state)
         assignment.refresh_from_db()
         for move in ASSIGNMENT.moves:
@@ -266,22 +283,25 @@ def test_every_assignment_move_from_every_state_as_every_member_of_the_cast(
 
 
 @pytest.mark.django_db
-def test_communications_activate_a_proposed_moderator_and_nobody_else_can(
-    cast: dict[str, User | None], colleague: User, communications: User, proposed: Any
+def test_nobody_makes_a_proposed_moderator_active_by_hand_and_the_portal_does(
+    cast: dict[str, User | None], colleague: User, proposed: Any
 ) -> None:
-    assignment, comms = proposed, communications
+    assignment = proposed
     for name, person in people(cast, moderator=colleague).items():
-        if name == "communications" or not person.is_authenticated:
-            continue
-        with pytest.raises(DomainError):
-            assignment_activate(assignment=assignment, actor=person)
+        assert not ASSIGNMENT.allowed(person, ACTIVATE, assignment), name
+        assert ASSIGNMENT.refusal(person, ACTIVATE, assignment) == (
+            "A moderator becomes active by signing the declaration."
+        ), name
+        assert ACTIVATE not in ASSIGNMENT.allowed_moves(person, assignment), name
+    assert ASSIGNMENT[ACTIVATE].who is transitions.by_the_portal
 
-    active = assignment_activate(assignment=assignment, actor=comms)
+    active = assignment_activate(assignment=assignment, now=assignment.created_at)
 
-    assert active.state == "active"
-    assert Event.objects.filter(action="assignment.activated", subject_id=active.pk).exists()
+    assert active.state == AssignmentState.ACTIVE
+    event = Event.objects.get(action="assignment.activated", subject_id=active.pk)
+    assert (event.actor, event.reason) == (None, "They hold a current declaration")
     with pytest.raises(DomainError, match="already an active moderator"):
-        assignment_activate(assignment=active, actor=comms)
+        assignment_activate(assignment=active, now=assignment.created_at)
 
 
 @pytest.mark.django_db
@@ -307,3 +327,47 @@ def test_an_assignment_is_ended_by_communications_or_the_moderators_line_manager
         now=account.created_at,
     )
     assert not any(ASSIGNMENT.allowed(person, END, ended) for person in people(cast).values())
+
+
+@pytest.mark.django_db
+def test_every_policy_version_move_from_every_state_as_every_member_of_the_cast(
+    cast: dict[str, User | None], policy_owner: User
+) -> None:
+    """Drafts are edited and published by the Policy owner alone; retiring is the portal's,
+    when a later version is published (DEC-1, MSM 10.1)."""
+    version = draft(policy_owner, version="9.9")
+    may = {EDIT_VERSION: {"policy_owner"}, PUBLISH: {"policy_owner"}}
+    for state in VersionState.values:
+        PolicyVersion.objects.filter(pk=version.pk).update(state=state)
+        version.refresh_from_db()
+        for move in VERSION.moves:
+            for name, person in people(cast).items():
+                expected = state in move.sources and name in may.get(move.name, set())
+                assert VERSION.allowed(person, move.name, version) is expected, (
+                    state,
+                    move.name,
+                    name,
+                )
+    assert VERSION[RETIRE].who is transitions.by_the_portal
+
+
+@pytest.mark.django_db
+def test_nobody_but_the_policy_owner_edits_or_publishes_a_draft(
+    cast: dict[str, User | None], policy_owner: User
+) -> None:
+    current = publish(policy_owner, version="1.0")
+    version = draft(policy_owner, version="2.0")
+    for name, person in people(cast).items():
+        if name == "policy_owner" or not person.is_authenticated:
+            continue
+        events = Event.objects.count()
+        with pytest.raises(DomainError) as edit:
+            version_update(actor=person, version=version, text="Changed")
+        with pytest.raises(DomainError) as publishing:
+            version_publish(actor=person, version=version, requires_reacknowledgement=True)
+        assert edit.value.message == "Only the Policy owner can change a draft.", name
+        assert publishing.value.message == "Only the Policy owner can publish a version.", name
+        assert Event.objects.count() == events, name
+    version.refresh_from_db()
+    current.refresh_from_db()
+    assert (version.state, current.state) == (VersionState.DRAFT, VersionState.PUBLISHED)
