@@ -23,6 +23,8 @@ from moderation.models import DeviceKind, DeviceLoss
 from moderation.services.assignments import assignment_end
 from moderation.services.devices import device_report_submit
 from tests.conftest import CAST
+from tests.declaration_helpers import add_question, publish, sign
+from tests.declaration_helpers import draft as draft_policy
 from tests.register_helpers import make_account
 from tests.requests_helpers import complete_draft
 from tests.urlwalk import Route, routes
@@ -117,8 +119,6 @@ MATRIX: dict[str, Expectation] = {
     # reported a lost device that could open nothing (so Communications can close it)
     "assignment_new": only("communications", "line_manager"),
     "assignment_end": only("communications", "line_manager"),
-    "assignment_activate": only(outcome=NOT_FOUND)
-    | {"communications": "302:/register/"},  # already active: told so on the account page
     "password_change_new": only("requester", "communications"),
     "compromise_report": only("requester", "communications"),
     "credential_tasks": everyone(),
@@ -133,6 +133,23 @@ MATRIX: dict[str, Expectation] = {
     "device_reports": everyone(),
     "device_report": only("requester", "line_manager", "communications", "auditor"),
     "device_report_close": only("communications"),
+    # declarations: the requester signed the published version, which asks a question before
+    # signing; the Policy owner's next version is a draft with a question of its own
+    "declarations": everyone(),
+    "declaration_verify": everyone(),
+    "declaration_questions": everyone(),
+    "declaration_sign": everyone("302:/declarations/versions/"),  # the questions come first
+    "declaration_receipt": only("requester", "communications", "auditor"),
+    "declaration_compliance": only("communications", "auditor"),
+    "declaration_compliance_export": only("communications", "auditor"),
+    "policy_versions": everyone(),
+    "policy_version_new": only("policy_owner"),
+    "policy_version": only("policy_owner"),  # the draft; a published version is everyone's
+    "policy_version_edit": only("policy_owner"),
+    "policy_version_publish": only("policy_owner"),
+    "policy_question_new": only("policy_owner"),
+    "policy_question_edit": only("policy_owner"),
+    "policy_question_delete": only("policy_owner"),
     # django-allauth
     "account_email": everyone(),
     "account_login": everyone("302:/", anonymous=OK),
@@ -183,7 +200,6 @@ ROUTE_OBJECTS = {
     "request_check": {"pk": "draft"},
     "assignment_new": {"account_pk": "account"},
     "assignment_end": {"pk": "assignment"},
-    "assignment_activate": {"pk": "assignment"},
     "password_change_new": {"account_pk": "account"},
     "compromise_report": {"account_pk": "account"},
     "credential_task": {"pk": "task"},
@@ -191,14 +207,31 @@ ROUTE_OBJECTS = {
     "credential_task_cancel": {"pk": "task"},
     "device_report": {"pk": "report"},
     "device_report_close": {"pk": "report"},
+    "declaration_questions": {"version_pk": "policy"},
+    "declaration_sign": {"version_pk": "policy"},
+    "declaration_receipt": {"pk": "declaration"},
+    "policy_version": {"pk": "policy_draft"},
+    "policy_version_edit": {"pk": "policy_draft"},
+    "policy_version_publish": {"pk": "policy_draft"},
+    "policy_question_new": {"pk": "policy_draft"},
+    "policy_question_edit": {"pk": "policy_draft", "question_pk": "question"},
+    "policy_question_delete": {"pk": "policy_draft", "question_pk": "question"},
 }
 
 
 @pytest.fixture
 def url_arguments(
-    administrator: User, requester: User, colleague: User, communications: User
+    administrator: User,
+    requester: User,
+    colleague: User,
+    communications: User,
+    policy_owner: User,
 ) -> dict[str, str]:
     record = StaffImport.objects.create(filename="hr.csv", sha256="0" * 64)
+    policy = publish(policy_owner, version="1.0", questions=True)
+    declaration = sign(requester, policy)
+    policy_draft = draft_policy(policy_owner, version="2.0")
+    add_question(policy_owner, policy_draft)
     sent = request_submit(actor=requester, request=complete_draft(requester, [colleague]))
     draft = complete_draft(requester, [colleague])
     assert requester.service_area is not None
@@ -232,6 +265,11 @@ def url_arguments(
         "report": str(report.pk),
         "staff_import": str(record.pk),
         "draft": str(draft.pk),
+        "policy": str(policy.pk),
+        "policy_draft": str(policy_draft.pk),
+        "question": str(policy_draft.questions.get().pk),
+        "declaration": str(declaration.pk),
+        "fmt": "csv",
         "code": "leisure",
         "pk": str(sent.pk),
         "key": "not-a-real-key",
@@ -357,3 +395,20 @@ def test_administrator_sees_the_admin_index_and_their_own_record(
 
     assert client.get("/admin/").status_code == 200
     assert client.get(f"/admin/governance/user/{administrator.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", CAST)
+def test_a_published_or_retired_version_is_read_by_everyone_signed_in(
+    role: str,
+    cast: dict[str, User | None],
+    client_for: Callable[[User | None], Client],
+    policy_owner: User,
+) -> None:
+    retired = publish(policy_owner, version="1.0")
+    published = publish(policy_owner, version="2.0")
+    client = client_for(cast[role])
+
+    for version in (retired, published):
+        response = client.get(reverse("policy_version", args=[version.pk]))
+        check(response, SIGN_IN if role == "anonymous" else OK)
