@@ -34,9 +34,12 @@ def declaration_todos(user: User) -> Iterator[Todo]:
         status, lapses_on = shown.status, shown.lapses_on
         if status == Status.DUE and lapses_on is not None:
             detail = f"Your declaration lapses on {long_date(lapses_on)}: sign again before then."
-        elif status == Status.LAPSED:
+        elif status == Status.LAPSED and getattr(me, "is_suspended", False):
             detail = "Your declaration has lapsed, so you are suspended as a moderator. Signing "
             detail += "restores you at once."
+        elif status == Status.LAPSED:
+            detail = "Your declaration has lapsed. You become an active moderator when you sign "
+            detail += "it again."
         else:
             detail = "You become an active moderator when you sign it."
         yield Todo(
