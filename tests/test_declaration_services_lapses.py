@@ -27,6 +27,7 @@ from declarations.services.reminders import (
 )
 from governance.models import Event, Notification, Preset, ServiceArea, User
 from governance.services.profile import profile_apply_preset, profile_update
+from governance.todo import todos_for
 from moderation.models import (
     AssignmentState,
     CredentialTask,
@@ -37,6 +38,7 @@ from moderation.models import (
 )
 from moderation.services.assignments import assignment_add
 from moderation.services.credentials import task_complete
+from tests.conftest import make_person
 from tests.declaration_helpers import publish, sign
 from tests.register_helpers import make_account
 
@@ -162,6 +164,12 @@ def test_a_declaration_is_current_until_its_lapse_day_and_then_suspends_every_ac
     declaration = Declaration.objects.get(person=requester)
     assert declaration.lapsed_at == morning(LAPSES)
     assert Event.objects.filter(action="declaration.lapsed").count() == 2
+    with time_machine.travel(morning(LAPSES, 9), tick=False):
+        [todo] = [todo for todo in todos_for(requester) if todo.section == "Your declaration"]
+    assert todo.detail == (
+        "Your declaration has lapsed, so you are suspended as a moderator. Signing restores you "
+        "at once."
+    )
     assert not Notification.objects.filter(recipient=outsider).exists()  # he moderates nothing
 
 
@@ -198,9 +206,39 @@ def test_a_lapse_leaves_an_assignment_awaiting_its_declaration_waiting(
 
     assert states(outsider) == {"Library Events": AssignmentState.AWAITING_DECLARATION}
     assert not CredentialTask.objects.filter(person=outsider).exists()
-    [to_owen] = told(outsider, LAPSED)
+    [to_owen] = told(outsider, "Your social media declaration has lapsed")  # not suspended
     assert "waiting for your declaration before you can moderate them:\n- Library Events" in (
         to_owen.body
+    )
+
+
+@pytest.mark.django_db
+def test_someone_only_waiting_to_moderate_is_not_told_they_were_suspended(
+    version: PolicyVersion,
+    communications: User,
+    leisure: ServiceArea,
+    line_manager: User,
+) -> None:
+    newcomer = make_person("nina@council.example", "Nina Shah", area=leisure, manager=line_manager)
+    sign(newcomer, version)
+    account = make_account(communications, leisure, name="Library Events")
+    with time_machine.travel(morning(LAPSES, 5), tick=False):
+        assignment_add(actor=communications, account=account, person=newcomer, reason="Covers")
+
+    run_on(LAPSES, declarations_lapse)
+
+    [to_nina] = Notification.objects.filter(recipient=newcomer, subject__contains="lapsed")
+    [to_sam] = Notification.objects.filter(recipient=line_manager, subject__contains="lapsed")
+    assert to_nina.subject == "Your social media declaration has lapsed"
+    for told_about in (to_nina.body, to_sam.body):
+        assert "suspended" not in told_about
+        assert "remove" not in told_about
+        assert "Library Events" in told_about
+    assert not CredentialTask.objects.exists()
+    with time_machine.travel(morning(LAPSES, 9), tick=False):
+        [todo] = [todo for todo in todos_for(newcomer) if todo.section == "Your declaration"]
+    assert todo.detail == (
+        "Your declaration has lapsed. You become an active moderator when you sign it again."
     )
 
 
