@@ -6,70 +6,105 @@ import governance.models.profile
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0007_credential_rules'),
+        ("governance", "0007_credential_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpolicyprofile',
-            name='ask_declaration_questions',
-            field=models.BooleanField(default=True, verbose_name='moderators answer questions about the policy before they sign'),
+            model_name="historicalpolicyprofile",
+            name="ask_declaration_questions",
+            field=models.BooleanField(
+                default=True,
+                verbose_name="moderators answer questions about the policy before they sign",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyprofile',
-            name='declaration_reminder_days',
-            field=models.JSONField(default=governance.models.profile.default_declaration_reminders, verbose_name='days before a declaration lapses that its moderator is reminded'),
+            model_name="historicalpolicyprofile",
+            name="declaration_reminder_days",
+            field=models.JSONField(
+                default=governance.models.profile.default_declaration_reminders,
+                verbose_name="days before a declaration lapses that its moderator is reminded",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyprofile',
-            name='obligations_digest_months',
-            field=models.PositiveSmallIntegerField(default=3, verbose_name='months between reminders to each moderator of what the policy asks of them'),
+            model_name="historicalpolicyprofile",
+            name="obligations_digest_months",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                verbose_name="months between reminders to each moderator of what the policy asks of them",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyprofile',
-            name='policy_review_reminder_days',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name="days before the policy's review date that the Policy owner is reminded"),
+            model_name="historicalpolicyprofile",
+            name="policy_review_reminder_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                verbose_name="days before the policy's review date that the Policy owner is reminded",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyprofile',
-            name='reacknowledgement_grace_days',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='days moderators have to sign a version that requires everyone to sign again'),
+            model_name="historicalpolicyprofile",
+            name="reacknowledgement_grace_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                verbose_name="days moderators have to sign a version that requires everyone to sign again",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyprofile',
-            name='require_requester_declaration',
-            field=models.BooleanField(default=False, verbose_name='the requester must hold a current declaration before sending a request'),
+            model_name="historicalpolicyprofile",
+            name="require_requester_declaration",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="the requester must hold a current declaration before sending a request",
+            ),
         ),
         migrations.AddField(
-            model_name='policyprofile',
-            name='ask_declaration_questions',
-            field=models.BooleanField(default=True, verbose_name='moderators answer questions about the policy before they sign'),
+            model_name="policyprofile",
+            name="ask_declaration_questions",
+            field=models.BooleanField(
+                default=True,
+                verbose_name="moderators answer questions about the policy before they sign",
+            ),
         ),
         migrations.AddField(
-            model_name='policyprofile',
-            name='declaration_reminder_days',
-            field=models.JSONField(default=governance.models.profile.default_declaration_reminders, verbose_name='days before a declaration lapses that its moderator is reminded'),
+            model_name="policyprofile",
+            name="declaration_reminder_days",
+            field=models.JSONField(
+                default=governance.models.profile.default_declaration_reminders,
+                verbose_name="days before a declaration lapses that its moderator is reminded",
+            ),
         ),
         migrations.AddField(
-            model_name='policyprofile',
-            name='obligations_digest_months',
-            field=models.PositiveSmallIntegerField(default=3, verbose_name='months between reminders to each moderator of what the policy asks of them'),
+            model_name="policyprofile",
+            name="obligations_digest_months",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                verbose_name="months between reminders to each moderator of what the policy asks of them",
+            ),
         ),
         migrations.AddField(
-            model_name='policyprofile',
-            name='policy_review_reminder_days',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name="days before the policy's review date that the Policy owner is reminded"),
+            model_name="policyprofile",
+            name="policy_review_reminder_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                verbose_name="days before the policy's review date that the Policy owner is reminded",
+            ),
         ),
         migrations.AddField(
-            model_name='policyprofile',
-            name='reacknowledgement_grace_days',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='days moderators have to sign a version that requires everyone to sign again'),
+            model_name="policyprofile",
+            name="reacknowledgement_grace_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                verbose_name="days moderators have to sign a version that requires everyone to sign again",
+            ),
         ),
         migrations.AddField(
-            model_name='policyprofile',
-            name='require_requester_declaration',
-            field=models.BooleanField(default=False, verbose_name='the requester must hold a current declaration before sending a request'),
+            model_name="policyprofile",
+            name="require_requester_declaration",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="the requester must hold a current declaration before sending a request",
+            ),
         ),
     ]
