@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from governance.models import Preset, User
 from governance.services.profile import profile_apply_preset
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
+from tests.declaration_helpers import holds_declaration
 
 CHAINS: dict[str, list[tuple[str, str]]] = {
     Preset.MANCHESTER: [("head", "Head of Service"), ("comms", "Communications")],
@@ -92,6 +93,10 @@ def test_a_request_goes_through_each_approvers_own_login_to_the_register(
     expect(summary).to_contain_text(MISSING[preset])
     expect(page.get_by_label("Name of the account")).to_have_value("Leisure Live")
     assert_accessible(page)
+    if preset == Preset.DERBY:
+        # Derby asks for the requester's accepted declaration before a request (REQ-2).
+        expect(summary).to_contain_text("Sign the declaration accepting the social media policy")
+        holds_declaration(User.objects.get(email="requester@demo.council.example"))
 
     fill_in(page, preset, certificate)
     page.get_by_role("button", name="Continue").click()
