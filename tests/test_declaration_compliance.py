@@ -14,18 +14,15 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from declarations.exports import HEADERS
-from declarations.models import PolicyVersion
 from declarations.services.reminders import declarations_lapse
-from declarations.services.signing import declaration_sign
-from declarations.services.versions import version_draft, version_publish
 from governance.models import ServiceArea, User
 from moderation.models import AssignmentState, ModeratorAssignment
 from moderation.services.assignments import assignment_add
 from tests.conftest import make_person
+from tests.declaration_helpers import publish, sign
 from tests.register_helpers import make_account
 
 UTC = datetime.UTC
@@ -38,30 +35,6 @@ RIYA_SIGNS = datetime.datetime(2027, 1, 15, 10, tzinfo=UTC)
 NOW = datetime.datetime(2027, 1, 20, 10, tzinfo=UTC)
 
 PAGE = "/declarations/compliance/"
-
-
-def publish(policy_owner: User, number: str) -> PolicyVersion:
-    today = timezone.localdate()
-    version = version_draft(
-        actor=policy_owner,
-        title="Social media policy",
-        version=number,
-        effective_on=today,
-        review_due_on=today + datetime.timedelta(days=365),
-        text="# Using the council's accounts\n\nPost only what the council would say.",
-        statements=["I will keep the account's sign-in to myself", "I will post with care"],
-    )
-    return version_publish(actor=policy_owner, version=version, requires_reacknowledgement=False)
-
-
-def sign(person: User, version: PolicyVersion) -> None:
-    declaration_sign(
-        person=person,
-        version=version,
-        ticked=range(len(version.statements)),
-        typed_name=person.full_name,
-        questions_answered=True,
-    )
 
 
 @pytest.fixture
@@ -77,13 +50,13 @@ def council(
     carried over on paper and his paper lapsed (suspended); Nia was added today and has not
     signed. Account A: Dee and Nia; account B: Tom and Riya; account C: Riya alone."""
     with time_machine.travel(V1_PUBLISHED, tick=False) as traveller:
-        v1 = publish(policy_owner, "1.0")
+        v1 = publish(policy_owner, version="1.0")
         traveller.move_to(DEE_SIGNS)
         dee = make_person("dee@council.example", "Dee Harper", area=leisure, manager=line_manager)
         sign(dee, v1)
         a = make_account(communications, leisure, name="Leisure Facebook", moderators=(dee,))
         traveller.move_to(V2_PUBLISHED)
-        v2 = publish(policy_owner, "2.0")
+        v2 = publish(policy_owner, version="2.0")
         traveller.move_to(TOM_CARRIED_OVER)
         b = make_account(communications, leisure, name="Libraries X", moderators=(colleague,))
         traveller.move_to(RIYA_SIGNS)
