@@ -7,6 +7,8 @@ they typed, and the day it lapses; the portal never edits what was signed.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -112,6 +114,5 @@ class Declaration(models.Model):
     def __str__(self) -> str:
         return f"{self.person} signed {self.version or 'on paper'}"
 
-    def is_current(self, today: object = None) -> bool:
-        today = today or timezone.localdate()
-        return self.lapses_on > today  # type: ignore[operator]
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        return self.lapses_on > (today or timezone.localdate())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from declarations.models import Declaration, PolicyVersion, VersionState
@@ -70,14 +70,6 @@ def can_view_declaration(user: Any, declaration: Declaration) -> bool:
     if not user.is_authenticated:
         return False
     return declaration.person_id == user.pk or can_see_every_declaration(user)
-
-
-def declarations_visible_to(user: Any) -> QuerySet[Declaration]:
-    if not user.is_authenticated:
-        return Declaration.objects.none()
-    if can_see_every_declaration(user):
-        return Declaration.objects.all()
-    return Declaration.objects.filter(Q(person=user))
 
 
 def can_verify(user: Any) -> bool:

@@ -42,15 +42,6 @@ def _today(moment: datetime.datetime | None) -> datetime.date:
     return timezone.localdate(moment) if moment else timezone.localdate()
 
 
-def live_declaration(person: User) -> Declaration | None:
-    """The person's latest declaration (the one that lapses next), current or not."""
-    return (
-        Declaration.objects.select_related("version")
-        .filter(person=person, superseded_at__isnull=True)
-        .first()
-    )
-
-
 def current_declaration(person: Any, moment: datetime.datetime | None = None) -> Declaration | None:
     if not getattr(person, "pk", None):
         return None
