@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "accounts",
     "declarations",
     "moderation",
+    "breaches",
 ]
 
 MIDDLEWARE = [
@@ -347,7 +348,19 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Evidence images (INC-3) under names the server makes, outside any public path. A council
+    # may name another backend (its own object store) with EVIDENCE_STORAGE_BACKEND.
+    "evidence": {
+        "BACKEND": env_str(
+            "EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence"))},
+    },
 }
+# Evidence uploads: the largest file accepted, and the most pixels an image may decode to (a
+# small file that unpacks to a huge image is refused before it is decoded).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=10_000)
 # Uploaded evidence is served by the portal's own views after a permission check, never
 # directly by the web server, so MEDIA_URL is deliberately unused.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -422,6 +435,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-reviews": {
         "task": "accounts.tasks.remind_reviews",
         "schedule": crontab(minute=30, hour=7),
+    },
+    "remind-abuse-blocks": {
+        "task": "moderation.tasks.remind_abuse_blocks",
+        "schedule": crontab(minute=45, hour=7),
+    },
+    "purge-breach-records": {
+        "task": "breaches.tasks.purge_breach_records",
+        "schedule": crontab(minute=30, hour=2),
     },
     "escalate-credential-tasks": {
         "task": "moderation.tasks.escalate_credential_tasks",

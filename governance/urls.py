@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
     path("", include("declarations.urls")),
+    path("", include("breaches.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

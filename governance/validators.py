@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from governance.errors import DomainError
+
 # Characters that are invisible or that break a line. Each one in a name, handle or budget code
 # would end up in an e-mail header, a CSV cell or a page: a line break lets a name add a "Bcc:"
 # header, a bidirectional override shows "@evil" as "@live", a zero-width space makes two
@@ -80,3 +82,19 @@ def web_address(value: str) -> None:
             code="scheme",
         )
     URLValidator(schemes=list(WEB_SCHEMES))(value)
+
+
+# The longest free text a service keeps (what happened, an outcome, advice).
+LONGEST_TEXT = 5000
+
+
+def required_text(value: str, *, what: str, field: str, required: bool = True) -> str:
+    """A free-text answer, trimmed: ``what`` names it in the message ("what happened")."""
+    value = value.strip()
+    if required and not value:
+        raise DomainError(f"Enter {what}", field=field)
+    if len(value) > LONGEST_TEXT:
+        raise DomainError(
+            f"{what[0].upper()}{what[1:]} must be {LONGEST_TEXT} characters or fewer", field=field
+        )
+    return value

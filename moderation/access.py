@@ -9,12 +9,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account
-from moderation.models import CredentialTask, DeviceReport, ModeratorAssignment
+from moderation.models import (
+    AbuseCase,
+    CredentialTask,
+    DeviceReport,
+    Evidence,
+    Incident,
+    ModeratorAssignment,
+)
 from moderation.rules import (
     can_add_moderators,
     can_end_assignment,
     can_record_password_change,
+    can_view_abuse_case,
     can_view_device_report,
+    can_view_evidence,
+    can_view_incident,
     can_view_task,
 )
 
@@ -75,3 +85,31 @@ def access_device_report(user: Any, pk: int) -> DeviceReport:
     if not can_view_device_report(user, report):
         raise Http404
     return report
+
+
+def access_incident(user: Any, pk: int) -> Incident:
+    incident = get_object_or_404(
+        Incident.objects.select_related(
+            "reporter", "reporter_line_manager", "account", "closed_by"
+        ),
+        pk=pk,
+    )
+    if not can_view_incident(user, incident):
+        raise Http404
+    return incident
+
+
+def access_abuse_case(user: Any, pk: int) -> AbuseCase:
+    case = get_object_or_404(
+        AbuseCase.objects.select_related("account", "opened_by", "closed_by"), pk=pk
+    )
+    if not can_view_abuse_case(user, case):
+        raise Http404
+    return case
+
+
+def access_evidence(user: Any, pk: int) -> Evidence:
+    """Evidence is served only to Communications, Legal and HR (INC-3)."""
+    if not can_view_evidence(user, None):
+        raise Http404
+    return get_object_or_404(Evidence.objects.select_related("incident", "case"), pk=pk)

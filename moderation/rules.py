@@ -13,10 +13,15 @@ from accounts.rules import can_read_whole_register, can_see_account
 from governance import roles
 from governance.models import User
 from moderation.models import (
+    AbuseCase,
     AssignmentState,
+    CaseState,
     CredentialTask,
     DeviceReport,
+    Evidence,
+    Incident,
     ModeratorAssignment,
+    StepKind,
     TaskKind,
 )
 
@@ -183,3 +188,92 @@ def device_reports_visible_to(user: Any) -> Q:
 def can_see_account_tasks(user: Any, account: Account) -> bool:
     """The account page shows its credential tasks to whoever may open the account."""
     return can_see_account(user, account)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff incident reports (INC-1)
+
+
+def can_report_incident(user: Any) -> bool:
+    """Any member of staff who can sign in reports what they see (MDM 10.1-10.2, MSM 5.12),
+    on any account, linked to them or not."""
+    return _signed_in(user)
+
+
+def handles_incidents(user: Any) -> bool:
+    """Communications is told of every incident and closes it with an outcome (MDM 10.1: 'tell
+    ... the Strategic Communications Team immediately')."""
+    return roles.is_communications(user)
+
+
+def can_see_every_incident(user: Any) -> bool:
+    """Communications handles them; HR reads them, because an incident may become evidence of
+    a breach (HR-1)."""
+    return handles_incidents(user) or roles.is_hr(user)
+
+
+def can_view_incident(user: Any, incident: Incident) -> bool:
+    """The reporter, the line manager they told (MDM 10.1-10.2), Communications and HR."""
+    if not _signed_in(user):
+        return False
+    return (
+        can_see_every_incident(user)
+        or incident.reporter_id == user.pk
+        or incident.reporter_line_manager_id == user.pk
+    )
+
+
+def incidents_visible_to(user: Any) -> Q:
+    """``can_view_incident`` as a query."""
+    if can_see_every_incident(user):
+        return Q()
+    return Q(reporter=user) | Q(reporter_line_manager=user)
+
+
+def can_see_incident_account(user: Any, incident: Incident) -> bool:
+    """An incident shows its register account only to someone who may open that account; a
+    reporter who has no link to it sees what they entered (INC-1)."""
+    return incident.account is not None and can_see_account(user, incident.account)
+
+
+def can_close_incident(user: Any, incident: Incident) -> bool:
+    return handles_incidents(user)
+
+
+def can_add_incident_evidence(user: Any, incident: Incident) -> bool:
+    """Communications adds evidence while it is open; the reporter may add a screenshot when
+    reporting."""
+    return handles_incidents(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public abuse cases (INC-2) and evidence (INC-3)
+
+
+def can_run_abuse_cases(user: Any, case: Any = None) -> bool:
+    """'All decisions on these matters will be made by the Communications team' (DER)."""
+    return roles.is_communications(user)
+
+
+def can_read_abuse_cases(user: Any) -> bool:
+    """Communications runs them; Legal Services advises on them (DER: 'after consultation with
+    the Council's Legal Services'); HR reads them, as a case may become evidence (HR-1)."""
+    return can_run_abuse_cases(user) or roles.is_legal(user) or roles.is_hr(user)
+
+
+def can_view_abuse_case(user: Any, case: AbuseCase) -> bool:
+    return can_read_abuse_cases(user)
+
+
+def legal_consulted(case: AbuseCase) -> bool:
+    return case.steps.filter(kind=StepKind.LEGAL_CONSULTED).exists()
+
+
+def can_give_legal_advice(user: Any, case: AbuseCase) -> bool:
+    """Legal records its advice on a case it has been consulted on (INC-2)."""
+    return roles.is_legal(user) and case.state == CaseState.OPEN and legal_consulted(case)
+
+
+def can_view_evidence(user: Any, evidence: Evidence | None) -> bool:
+    """Evidence is served only to Communications, Legal and HR (INC-3)."""
+    return roles.is_communications(user) or roles.is_legal(user) or roles.is_hr(user)

@@ -6,22 +6,30 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import AccountStatus
+from accounts.models import Account, AccountStatus
+from accounts.rules import accounts_visible_to
 from governance.formatting import add_months
 from governance.models import User
 from governance.services.profile import profile_get
+from moderation.authors import author_key
 from moderation.models import (
+    AbuseCase,
+    CaseState,
+    CaseStep,
     CredentialTask,
     DeviceReport,
+    Incident,
+    IncidentState,
     ModeratorAssignment,
     PasswordChange,
     ReportState,
+    StepKind,
     TaskState,
 )
-from moderation.rules import device_reports_visible_to, tasks_visible_to
+from moderation.rules import device_reports_visible_to, incidents_visible_to, tasks_visible_to
 
 TASK_RELATED = ("account", "person", "done_by", "device_report", "password_change")
 
@@ -99,4 +107,76 @@ def recovery_plans_overdue(today: datetime.date, months: int) -> Q:
     return Q(status__in=RECOVERY_PLAN_KEPT) & (
         Q(recovery_plan_tested_on__isnull=True)
         | Q(recovery_plan_tested_on__lte=add_months(today, -months))
+    )
+
+
+def reportable_accounts(user: User) -> QuerySet[Account]:
+    """The accounts a person picks from when reporting an incident: those they may open that
+    are not closed. Any other account they describe in words (INC-1)."""
+    return (
+        Account.objects.exclude(status=AccountStatus.CLOSED)
+        .filter(accounts_visible_to(user))
+        .order_by("name", "pk")
+    )
+
+
+def incidents_for(user: User, state: str | None = None) -> QuerySet[Incident]:
+    incidents = Incident.objects.filter(incidents_visible_to(user)).select_related(
+        "reporter", "account"
+    )
+    if state is not None:
+        incidents = incidents.filter(state=state)
+    return incidents.order_by("-reported_at", "-pk")
+
+
+def open_incidents() -> QuerySet[Incident]:
+    return Incident.objects.filter(state=IncidentState.OPEN).select_related("reporter")
+
+
+def abuse_cases(state: str | None = None, author: str = "") -> QuerySet[AbuseCase]:
+    """Every case, newest first; ``author`` finds an author's cases however the handle is
+    typed."""
+    cases = AbuseCase.objects.select_related("account")
+    if state is not None:
+        cases = cases.filter(state=state)
+    if author.strip():
+        cases = cases.filter(author_key__contains=author_key(author))
+    return cases.order_by("-opened_at", "-pk")
+
+
+def cases_about_the_same_author(case: AbuseCase) -> QuerySet[AbuseCase]:
+    """Other cases about this author on this platform (two or more incidents can amount to
+    harassment)."""
+    return (
+        AbuseCase.objects.filter(platform_key=case.platform_key, author_key=case.author_key)
+        .exclude(pk=case.pk)
+        .select_related("account")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def blocks_ended(today: datetime.date) -> QuerySet[CaseStep]:
+    """Blocks whose end has come and that nobody has lifted or renewed."""
+    return (
+        CaseStep.objects.filter(
+            kind=StepKind.BLOCKED, settled_at__isnull=True, block_ends_on__lte=today
+        )
+        .filter(case__state=CaseState.OPEN)
+        .select_related("case")
+        .order_by("block_ends_on", "pk")
+    )
+
+
+def cases_awaiting_advice() -> QuerySet[AbuseCase]:
+    """Open cases where Legal was consulted after its last advice (or never advised)."""
+    return (
+        AbuseCase.objects.filter(state=CaseState.OPEN)
+        .select_related("account")
+        .annotate(
+            consulted=Max("steps__recorded_at", filter=Q(steps__kind=StepKind.LEGAL_CONSULTED)),
+            advised=Max("steps__recorded_at", filter=Q(steps__kind=StepKind.LEGAL_ADVICE)),
+        )
+        .filter(consulted__isnull=False)
+        .filter(Q(advised__isnull=True) | Q(advised__lt=F("consulted")))
+        .order_by("consulted", "pk")
     )

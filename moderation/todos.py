@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
-from governance import navigation
+from governance import navigation, roles
 from governance.formatting import long_date
 from governance.models import User
 from governance.services.profile import profile_get
@@ -17,11 +17,22 @@ from governance.todo import Todo, register
 from moderation.models import TaskKind
 from moderation.rules import (
     can_complete_task,
+    can_read_abuse_cases,
+    can_report_incident,
     can_report_lost_device,
+    can_run_abuse_cases,
     can_see_every_task,
     handles_device_reports,
+    handles_incidents,
 )
-from moderation.selectors import device_reports_for, recovery_plans_overdue, tasks_for
+from moderation.selectors import (
+    blocks_ended,
+    cases_awaiting_advice,
+    device_reports_for,
+    open_incidents,
+    recovery_plans_overdue,
+    tasks_for,
+)
 
 SHOWN = 10
 
@@ -76,6 +87,51 @@ def credential_todos(user: User) -> Iterator[Todo]:
             )
 
 
+@register
+def incident_todos(user: User) -> Iterator[Todo]:
+    """Communications: incidents to close (a possible data breach first), blocks that have
+    ended; Legal: cases waiting for its advice."""
+    if handles_incidents(user):
+        for incident in open_incidents().order_by("reported_at", "pk")[:SHOWN]:
+            deadline = incident.report_to_ico_by
+            yield Todo(
+                section="Incidents",
+                title=f"{incident.reference}: {incident.get_kind_display()}",
+                url=reverse("incident", args=[incident.pk]),
+                detail=f"Reported by {incident.reporter.full_name} on "
+                f"{long_date(incident.reported_at)}."
+                + (
+                    f" The ICO must be told by {timezone.localtime(deadline):%-d %B %Y, %H:%M} "
+                    "if it is reportable."
+                    if deadline
+                    else ""
+                ),
+                urgent=deadline is not None,
+            )
+    if can_run_abuse_cases(user):
+        for step in blocks_ended(timezone.localdate())[:SHOWN]:
+            assert step.block_ends_on is not None  # every block has an end
+            yield Todo(
+                section="Public abuse cases",
+                title=f"Lift or renew the block on {step.case.author_handle}",
+                url=reverse("abuse_case", args=[step.case_id]),
+                detail=f"{step.case.reference}: the block ended on "
+                f"{long_date(step.block_ends_on)}.",
+                due=step.block_ends_on,
+                overdue=True,
+            )
+    if roles.is_legal(user):
+        for case in cases_awaiting_advice()[:SHOWN]:
+            # Annotated by the selector.
+            consulted = case.consulted  # type: ignore[attr-defined]
+            yield Todo(
+                section="Public abuse cases",
+                title=f"Advise Communications on {case.reference}",
+                url=reverse("abuse_case", args=[case.pk]),
+                detail=f"A post on {case.account.name}; consulted on {long_date(consulted)}.",
+            )
+
+
 navigation.register(
     order=40,
     label="Report a lost or stolen device",
@@ -99,4 +155,20 @@ navigation.register(
     description="Password changes and access removals still to do after a moderator stops or a "
     "device is lost, and who did each one.",
     visible=can_see_every_task,
+)
+navigation.register(
+    order=46,
+    label="Incidents",
+    url_name="incidents",
+    description="Report something that went wrong on a council account: a mistaken post, a "
+    "data breach, inappropriate or suspicious content, or an account someone else controls.",
+    visible=can_report_incident,
+)
+navigation.register(
+    order=47,
+    label="Public abuse cases",
+    url_name="abuse_cases",
+    description="Abusive or unlawful posts by members of the public on the council's feeds, and "
+    "each step taken about them.",
+    visible=can_read_abuse_cases,
 )

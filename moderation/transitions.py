@@ -6,12 +6,16 @@ from typing import Any
 
 from governance.transitions import Move, StateMachine, by_the_portal
 from moderation.models import AssignmentState as S
-from moderation.models import ReportState, TaskCause, TaskKind, TaskState
+from moderation.models import CaseState, IncidentState, ReportState, TaskCause, TaskKind, TaskState
 from moderation.rules import (
+    can_add_incident_evidence,
     can_cancel_task,
     can_close_device_report,
+    can_close_incident,
     can_complete_task,
     can_end_assignment,
+    can_give_legal_advice,
+    can_run_abuse_cases,
 )
 
 ACTIVATE = "activate"
@@ -195,4 +199,90 @@ DEVICE_REPORT: StateMachine[Any] = StateMachine(
         ),
     ],
     wrong_state={ReportState.CLOSED: "This report is already closed."},
+)
+
+# Staff incident reports (INC-1): Communications adds evidence while one is open, links it to the
+# register account, and closes it with an outcome.
+LINK_ACCOUNT = "link_account"
+ADD_EVIDENCE = "add_evidence"
+
+INCIDENT: StateMachine[Any] = StateMachine(
+    name="incident",
+    states=IncidentState.values,
+    state_of=lambda incident: incident.state,
+    moves=[
+        Move(
+            LINK_ACCOUNT,
+            frozenset({IncidentState.OPEN}),
+            None,
+            can_close_incident,
+            "Link it to an account in the register",
+            "Only Communications can link an incident to an account.",
+        ),
+        Move(
+            ADD_EVIDENCE,
+            frozenset({IncidentState.OPEN}),
+            None,
+            can_add_incident_evidence,
+            "Add a screenshot",
+            "Only Communications can add evidence to an incident.",
+        ),
+        Move(
+            CLOSE,
+            frozenset({IncidentState.OPEN}),
+            IncidentState.CLOSED,
+            can_close_incident,
+            "Close it with an outcome",
+            "Only Communications can close an incident.",
+        ),
+    ],
+    wrong_state={IncidentState.CLOSED: "This incident is closed."},
+)
+
+# Public abuse cases (INC-2): Communications records the steps of the ladder and closes the case;
+# Legal records its advice once consulted.
+RECORD_STEP = "record_step"
+GIVE_ADVICE = "give_advice"
+REOPEN = "reopen"
+
+ABUSE_CASE: StateMachine[Any] = StateMachine(
+    name="abuse case",
+    states=CaseState.values,
+    state_of=lambda case: case.state,
+    moves=[
+        Move(
+            RECORD_STEP,
+            frozenset({CaseState.OPEN}),
+            None,
+            can_run_abuse_cases,
+            "Record a step",
+            "Only Communications decides what happens in a case.",
+        ),
+        Move(
+            GIVE_ADVICE,
+            frozenset({CaseState.OPEN}),
+            None,
+            can_give_legal_advice,
+            "Record your advice",
+            "Legal Services records advice on a case once Communications has consulted them.",
+        ),
+        Move(
+            CLOSE,
+            frozenset({CaseState.OPEN}),
+            CaseState.CLOSED,
+            can_run_abuse_cases,
+            "Close the case",
+            "Only Communications can close a case.",
+        ),
+        Move(
+            REOPEN,
+            frozenset({CaseState.CLOSED}),
+            CaseState.OPEN,
+            can_run_abuse_cases,
+            "Reopen the case",
+            "Only Communications can reopen a case.",
+            wrong_state="This case is open.",
+        ),
+    ],
+    wrong_state={CaseState.CLOSED: "This case is closed. Reopen it to record another step."},
 )

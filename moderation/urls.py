@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation.views import assignments, credentials, devices
+from moderation.views import abuse, assignments, credentials, devices, evidence, incidents
 
 urlpatterns = [
     path(
@@ -37,4 +37,18 @@ urlpatterns = [
         devices.device_report_close,
         name="device_report_close",
     ),
+    path("incidents/", incidents.incident_list, name="incidents"),
+    path("incidents/new/", incidents.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
+    path("incidents/<int:pk>/account/", incidents.incident_account, name="incident_account"),
+    path("incidents/<int:pk>/evidence/", incidents.incident_evidence, name="incident_evidence"),
+    path("incidents/<int:pk>/close/", incidents.incident_close_view, name="incident_close"),
+    path("abuse-cases/", abuse.case_list, name="abuse_cases"),
+    path("abuse-cases/new/", abuse.case_new, name="abuse_case_new"),
+    path("abuse-cases/<int:pk>/", abuse.case_detail, name="abuse_case"),
+    path("abuse-cases/<int:pk>/steps/new/", abuse.case_step, name="abuse_case_step"),
+    path("abuse-cases/<int:pk>/advice/", abuse.case_advice, name="abuse_case_advice"),
+    path("abuse-cases/<int:pk>/close/", abuse.case_close_view, name="abuse_case_close"),
+    path("abuse-cases/<int:pk>/reopen/", abuse.case_reopen_view, name="abuse_case_reopen"),
+    path("evidence/<int:pk>/", evidence.evidence_file, name="evidence_file"),
 ]

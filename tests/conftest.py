@@ -49,6 +49,10 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.STORAGES = {
         **django_settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
     }
     location = django_settings.CACHES["default"].get("LOCATION", "")
     if location.startswith("redis"):

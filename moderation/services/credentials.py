@@ -83,6 +83,7 @@ def task_raise(
     person: User | None = None,
     assignment: Any = None,
     device_report: DeviceReport | None = None,
+    incident: Any = None,
     tell_communications: bool = True,
 ) -> CredentialTask:
     """Raise a task, or return the open one with the same key (the same device reported twice,
@@ -100,6 +101,7 @@ def task_raise(
         person=person,
         assignment=assignment,
         device_report=device_report,
+        incident=incident,
         raised_at=now,
         due_on=timezone.localdate(now) + datetime.timedelta(days=due_days),
     )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class BreachesConfig(AppConfig):
+    name = "breaches"
+    verbose_name = "Breaches of the policy (HR)"
+
+    def ready(self) -> None:
+        from breaches import todos  # noqa: F401 - registers HR's tasks and the navigation
