@@ -44,3 +44,9 @@ def register(
 
 def sections_for(user: Any) -> list[Section]:
     return [section for section in _sections if section.visible(user)]
+
+
+def offers(user: Any, url_name: str) -> bool:
+    """Whether this person's navigation has the section at ``url_name``: lets one app link to
+    another's page (raising a concern with HR from an incident) without importing it."""
+    return any(section.url_name == url_name and section.visible(user) for section in _sections)
