@@ -339,6 +339,9 @@ DATETIME_FORMAT = "j F Y, g:i a"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Uploaded evidence is served by the portal's own views after a permission check, never
+# directly by the web server, so MEDIA_URL is deliberately unused.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -354,16 +357,13 @@ STORAGES = {
         "BACKEND": env_str(
             "EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
         ),
-        "OPTIONS": {"location": env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence"))},
+        "OPTIONS": {"location": env_str("EVIDENCE_ROOT", str(MEDIA_ROOT / "evidence"))},
     },
 }
 # Evidence uploads: the largest file accepted, and the most pixels an image may decode to (a
 # small file that unpacks to a huge image is refused before it is decoded).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=10_000)
-# Uploaded evidence is served by the portal's own views after a permission check, never
-# directly by the web server, so MEDIA_URL is deliberately unused.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
