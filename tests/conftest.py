@@ -18,12 +18,14 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.test import Client
 
 from governance import roles
 from governance.celery import app as celery_app
 from governance.models import ServiceArea, User
+from moderation.models import Evidence
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "correct-horse-battery-staple"
@@ -38,7 +40,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
+def _test_settings(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ACCOUNT_RATE_LIMITS = False
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -54,6 +58,9 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
             "OPTIONS": {"location": str(tmp_path / "evidence")},
         },
     }
+    # The evidence field took its storage when the models loaded, before these settings: give
+    # it this test's, or every upload would land in the laptop's var/media/evidence.
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storages["evidence"])
     location = django_settings.CACHES["default"].get("LOCATION", "")
     if location.startswith("redis"):
         # Each pytest-xdist worker gets its own Redis database, so one worker clearing its
