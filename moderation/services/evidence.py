@@ -101,6 +101,8 @@ def evidence_check(upload: UploadedFile) -> CheckedImage:
                     )
                 image.load()
                 upright = ImageOps.exif_transpose(image) or image
+                # A phone's portrait photo is turned upright: record the size of what is kept.
+                width, height = upright.size
                 content = _encode(upright, image_format)
     except DomainError:
         raise
