@@ -4,7 +4,7 @@ handle however it was typed."""
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from accounts.models import Account
 
@@ -24,4 +24,8 @@ def author_key(handle: str) -> str:
         parts = urlsplit(text if "://" in text else f"https://{text}")
         segments = [segment for segment in parts.path.split("/") if segment]
         text = segments[-1] if segments else parts.netloc
+        # A Facebook profile without a user name: every one is "profile.php", told apart by ?id=.
+        number = parse_qs(parts.query).get("id")
+        if text.casefold() == "profile.php" and number:
+            text = number[0]
     return text.lstrip("@").casefold()[:200]
