@@ -6,4 +6,7 @@ class BreachesConfig(AppConfig):
     verbose_name = "Breaches of the policy (HR)"
 
     def ready(self) -> None:
-        from breaches import todos  # noqa: F401 - registers HR's tasks and the navigation
+        from breaches import (
+            demo,  # noqa: F401 - registers the demo breach records
+            todos,  # noqa: F401 - registers HR's tasks and the navigation
+        )
