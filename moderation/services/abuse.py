@@ -186,7 +186,13 @@ def case_step_record(
     )
     if kind == StepKind.BLOCKED and block_ends_on is None:
         block_ends_on = happened_on + datetime.timedelta(days=profile_get().public_block_days)
-    checked = evidence_check(screenshot) if screenshot is not None else None
+    checked = None
+    if screenshot is not None:
+        try:
+            checked = evidence_check(screenshot)
+        except DomainError as error:
+            # What is wrong with the file is said at the question that asked for it.
+            raise DomainError(error.message, field="screenshot") from error
     with transaction.atomic():
         case = _lock(case)
         ABUSE_CASE.check(actor, RECORD_STEP, case)
