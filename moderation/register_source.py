@@ -33,6 +33,7 @@ from moderation.rules import (
     OPEN_STATES,
     can_add_moderators,
     can_record_password_change,
+    can_run_abuse_cases,
 )
 from moderation.selectors import (
     assignments_of,
@@ -150,6 +151,7 @@ class ModerationSource:
                 "password_changes": list(password_changes_of(account)[:5]),
                 "can_add": can_add_moderators(user, account),
                 "can_record_password": can_record_password_change(user, account),
+                "can_open_abuse_case": can_run_abuse_cases(user),
                 "recovery_plan_due": due,
                 "recovery_plan_overdue": recovery_plan_overdue(account, due),
             },
