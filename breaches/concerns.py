@@ -45,6 +45,8 @@ def concern_raise(
     """Record the concern for HR. Returns the record, for its reference only: the raiser's
     pages show the reference and the date, nothing else."""
     now = now or timezone.now()
+    if person.pk == raiser.pk:
+        raise DomainError("You cannot raise a concern about yourself", field="person")
     if not can_raise_concern_about(raiser, person):
         raise DomainError("You can raise a concern only about someone in your team", field="person")
     what_happened = required_text(what_happened, what="what happened", field="what_happened")

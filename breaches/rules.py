@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from governance import roles
 from governance.models import User
 
@@ -28,5 +30,7 @@ def can_raise_concern_about(user: Any, person: User) -> bool:
     return roles.is_communications(user) or person.line_manager_id == user.pk
 
 
-def can_change_breach(user: Any, record: Any) -> bool:
-    return handles_breaches(user)
+def team_of(user: Any) -> QuerySet[User]:
+    """The people a line manager picks from when raising a concern: their own team, still
+    working here (``can_raise_concern_about``)."""
+    return User.objects.filter(line_manager=user, is_active=True, leaver_recorded_at__isnull=True)

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +32,7 @@ from breaches.forms import (
     ConcernFromTeamForm,
 )
 from breaches.models import BreachRecord, BreachState
-from breaches.rules import can_raise_concern, handles_breaches
+from breaches.rules import can_raise_concern, handles_breaches, team_of
 from breaches.selectors import breach_list as records_listed
 from breaches.selectors import people_matching, person_history, reads
 from breaches.services import (
@@ -66,12 +65,6 @@ RECEIVED = "concern_received"
 
 # ---------------------------------------------------------------------------------------------
 # Raising a concern
-
-
-def team_of(user: User) -> QuerySet[User]:
-    """The people a line manager picks from: their own team, still working here (the service
-    asks can_raise_concern_about of whoever is picked)."""
-    return User.objects.filter(line_manager=user, is_active=True, leaver_recorded_at__isnull=True)
 
 
 def _concern_form(request: AuthenticatedRequest) -> ConcernForm:
