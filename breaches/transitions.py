@@ -52,5 +52,9 @@ BREACH: StateMachine[Any] = StateMachine(
             wrong_state="This record is open.",
         ),
     ],
-    wrong_state={S.CLOSED: "This record is closed. Reopen it to change it."},
+    wrong_state={
+        S.CLOSED: "This record is closed. Reopen it to change it.",
+        # Said to a second tab or a double click on "Start looking into it".
+        S.INVESTIGATING: "HR is already looking into this.",
+    },
 )
