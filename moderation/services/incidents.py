@@ -166,8 +166,10 @@ def _raise_rotation(incident: Incident, *, actor: User, now: datetime.datetime) 
 
 
 def _lock(incident: Incident) -> Incident:
+    # Only the report's own row: PostgreSQL cannot lock the outer join to a report with no
+    # account.
     return (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .select_related("reporter", "account")
         .get(pk=incident.pk)
     )
