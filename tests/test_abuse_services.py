@@ -393,11 +393,11 @@ def test_the_whole_ladder_is_recorded_with_dates_and_who(
         Event.objects.filter(action=events.ABUSE_CASE_STEP).values_list("summary", flat=True)
     )
     assert summaries[0] == (
-        f"Chris Evans recorded on {case.reference}: screenshot evidence captured on 30 January 2026"
+        f"Chris Evans recorded on {case.reference}: Screenshot evidence captured on 30 January 2026"
     )
     assert (
         summaries[-1]
-        == f"Chris Evans recorded on {case.reference}: referred to the police on 2 February 2026"
+        == f"Chris Evans recorded on {case.reference}: Referred to the police on 2 February 2026"
     )
 
 
@@ -791,6 +791,23 @@ def test_two_runs_at_once_tell_once(communications: User, case: AbuseCase) -> No
     assert (first, second) == (1, 0)
     assert len(block_notices()) == 1
     assert Event.objects.filter(action=events.ABUSE_BLOCK_ENDED).count() == 1
+
+
+def test_closing_a_case_ends_its_block_reminder_until_it_is_reopened(
+    communications: User, case: AbuseCase
+) -> None:
+    """The reminder and the task are about open cases: a closed case's block is not asked
+    about, and reopening the case brings it back."""
+    step(communications, case, StepKind.BLOCKED, block_ends_on=day(1))
+    case = case_close(actor=communications, case=case, outcome="The author apologised.")
+    with time_machine.travel(at(2), tick=False):
+        assert blocks_remind() == 0
+        assert not [todo for todo in todos_for(communications) if "block" in todo.title]
+    case_reopen(actor=communications, case=case, reason="The author posted again.")
+    with time_machine.travel(at(2), tick=False):
+        assert blocks_remind() == 1
+        assert [todo for todo in todos_for(communications) if "block" in todo.title]
+    assert len(block_notices()) == 1
 
 
 def test_lifted_or_renewed_block_is_not_told(

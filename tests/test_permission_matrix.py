@@ -8,20 +8,26 @@ anonymous visitors get the sign-in page except on the allow-list.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import AccessModel
 from accounts.services.requests import request_submit
+from breaches.concerns import concern_raise
 from governance.models import StaffImport, User
-from moderation.models import DeviceKind, DeviceLoss
+from moderation.models import AbuseCategory, DeviceKind, DeviceLoss, IncidentKind, StepKind
+from moderation.services.abuse import case_close, case_open, case_step_record
 from moderation.services.assignments import assignment_end
 from moderation.services.devices import device_report_submit
+from moderation.services.incidents import incident_report
 from tests.conftest import CAST
 from tests.declaration_helpers import add_question, publish, sign
 from tests.declaration_helpers import draft as draft_policy
@@ -150,6 +156,37 @@ MATRIX: dict[str, Expectation] = {
     "policy_question_new": only("policy_owner"),
     "policy_question_edit": only("policy_owner"),
     "policy_question_delete": only("policy_owner"),
+    # incidents: the requester reported a compromised account they moderate, with a
+    # screenshot; the requester's line manager was told
+    "incidents": everyone(),
+    "incident_new": everyone(),
+    "incident": only("requester", "line_manager", "communications", "hr"),
+    "incident_account": only("communications"),
+    "incident_evidence": only("communications"),
+    "incident_close": only("communications"),
+    # public abuse cases: an open case with a screenshot on which Legal was consulted; reopen
+    # is tried on a closed case. Evidence is the open case's screenshot.
+    "abuse_cases": only("communications", "legal", "hr"),
+    "abuse_case_new": only("communications"),
+    "abuse_case": only("communications", "legal", "hr"),
+    "abuse_case_step": only("communications"),
+    "abuse_case_advice": only("legal"),
+    "abuse_case_close": only("communications"),
+    "abuse_case_reopen": only("communications"),
+    "evidence_file": only("communications", "legal", "hr"),
+    # breach records: the line manager raised a concern about the requester; HR alone reads
+    # it, administrators included get 404 (HR-2)
+    "breaches": only("hr"),
+    "breach_new": only("hr"),
+    "breach": only("hr"),
+    "breach_edit": only("hr"),
+    "breach_close": only("hr"),
+    "breach_move": only("hr", outcome="405"),
+    "breach_people": only("hr"),
+    "breach_person": only("hr"),
+    "breach_reads": only("hr"),
+    "concern_new": only("line_manager", "head_of_service", "communications"),
+    "concern_received": only("line_manager", "head_of_service", "communications"),
     # django-allauth
     "account_email": everyone(),
     "account_login": everyone("302:/", anonymous=OK),
@@ -216,7 +253,28 @@ ROUTE_OBJECTS = {
     "policy_question_new": {"pk": "policy_draft"},
     "policy_question_edit": {"pk": "policy_draft", "question_pk": "question"},
     "policy_question_delete": {"pk": "policy_draft", "question_pk": "question"},
+    "incident": {"pk": "incident"},
+    "incident_account": {"pk": "incident"},
+    "incident_evidence": {"pk": "incident"},
+    "incident_close": {"pk": "incident"},
+    "abuse_case": {"pk": "case"},
+    "abuse_case_step": {"pk": "case"},
+    "abuse_case_advice": {"pk": "case"},
+    "abuse_case_close": {"pk": "case"},
+    "abuse_case_reopen": {"pk": "closed_case"},
+    "evidence_file": {"pk": "evidence"},
+    "breach": {"pk": "breach"},
+    "breach_edit": {"pk": "breach"},
+    "breach_close": {"pk": "breach"},
+    "breach_move": {"pk": "breach"},
+    "breach_person": {"pk": "person"},
 }
+
+
+def png() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "purple").save(out, "PNG")
+    return SimpleUploadedFile("screenshot.png", out.getvalue(), content_type="image/png")
 
 
 @pytest.fixture
@@ -224,6 +282,7 @@ def url_arguments(
     administrator: User,
     requester: User,
     colleague: User,
+    line_manager: User,
     communications: User,
     policy_owner: User,
 ) -> dict[str, str]:
@@ -258,7 +317,52 @@ def url_arguments(
         held_second_factor=False,
         held_recovery_phone=False,
     )
+    incident, _ = incident_report(
+        reporter=requester,
+        kind=IncidentKind.COMPROMISED_ACCOUNT,
+        happened_on=timezone.localdate(),
+        what_happened="Posts we did not write appeared overnight.",
+        account=account,
+        evidence=png(),
+    )
+    case, _ = case_open(
+        actor=communications,
+        account=account,
+        author_handle="@someone",
+        post_url="https://x.example/someone/1",
+        categories=[AbuseCategory.ABUSIVE],
+    )
+    case_step_record(
+        actor=communications,
+        case=case,
+        kind=StepKind.SCREENSHOT,
+        happened_on=timezone.localdate(),
+        screenshot=png(),
+    )
+    case_step_record(
+        actor=communications,
+        case=case,
+        kind=StepKind.LEGAL_CONSULTED,
+        happened_on=timezone.localdate(),
+    )
+    closed_case, _ = case_open(
+        actor=communications,
+        account=account,
+        author_handle="@another",
+        post_url="https://x.example/another/1",
+        categories=[AbuseCategory.SPAM],
+    )
+    case_close(actor=communications, case=closed_case, outcome="Removed as spam.")
+    concern = concern_raise(
+        raiser=line_manager, person=requester, what_happened="Shared a login in a group chat."
+    )
     return {
+        "incident": str(incident.pk),
+        "case": str(case.pk),
+        "closed_case": str(closed_case.pk),
+        "evidence": str(case.evidence.get().pk),
+        "breach": str(concern.pk),
+        "person": str(requester.pk),
         "account": str(account.pk),
         "assignment": str(account.assignments.get(person=requester).pk),
         "task": str(ended.tasks.get().pk),

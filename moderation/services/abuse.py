@@ -27,6 +27,7 @@ from governance.validators import required_text
 from moderation import events
 from moderation.authors import author_key, platform_key
 from moderation.models import AbuseCase, AbuseCategory, CaseStep, StepKind
+from moderation.selectors import blocks_ended
 from moderation.services.evidence import evidence_check, evidence_keep
 from moderation.transitions import ABUSE_CASE, CLOSE, GIVE_ADVICE, RECORD_STEP, REOPEN
 
@@ -217,7 +218,7 @@ def case_step_record(
             action=events.ABUSE_CASE_STEP,
             subject=case,
             summary=f"{actor.full_name} recorded on {case.reference}: "
-            f"{step.get_kind_display().lower()} on {long_date(happened_on)}",
+            f"{step.get_kind_display()} on {long_date(happened_on)}",
             data=data,
             now=now,
         )
@@ -327,12 +328,8 @@ def blocks_remind(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    due = CaseStep.objects.filter(
-        kind=StepKind.BLOCKED,
-        settled_at__isnull=True,
-        reminded_at__isnull=True,
-        block_ends_on__lte=today,
-    ).values_list("pk", flat=True)
+    # The blocks Communications' tasks list: on open cases (closing a case ends its reminders).
+    due = blocks_ended(today).filter(reminded_at__isnull=True).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
             # Only the worker whose update lands sends the reminder.
