@@ -204,7 +204,7 @@ def test_the_breach_questions_sit_under_the_breach_answer_and_are_there_without_
 
     breach = re.search(r'<input [^>]*value="data_breach"[^>]*>', page)
     assert breach is not None
-    assert 'data-aria-controls="conditional-kind-2"' in breach.group(0)
+    assert 'data-reveal="conditional-kind-2"' in breach.group(0)
     reveal = page.split('id="conditional-kind-2"', 1)[1].split('id="id_kind_3"', 1)[0]
     for question in ("personal_data", "people_affected", "found_on_0", "found_time", "risk_1"):
         assert f'id="id_{question}"' in reveal
