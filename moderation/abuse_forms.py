@@ -4,8 +4,6 @@ service's to say (moderation/services/abuse.py), and the page shows it at the qu
 
 from __future__ import annotations
 
-import re
-import secrets
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Size
@@ -16,18 +14,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from governance.forms import GOVUKDateField, GOVUKForm, LimitedText, WebAddressField
-from moderation.forms import reason_field
+from moderation.forms import IMAGE_TYPES, TOKEN, account_label, new_token, reason_field
 from moderation.models import AbuseCategory, StepKind
 from moderation.services.abuse import COMMUNICATIONS_STEPS
-
-# The formats evidence.py accepts; the content decides, this only helps the file picker.
-IMAGE_TYPES = "image/png,image/jpeg,image/webp"
-TOKEN = re.compile(r"[0-9a-f]{32}")
-
-
-def new_token() -> str:
-    """Goes with the form to the service, so the form sent twice opens one case."""
-    return secrets.token_hex(16)
 
 
 class AccountChoice(forms.ModelChoiceField):
@@ -35,7 +24,7 @@ class AccountChoice(forms.ModelChoiceField):
     the database, where a number too large for it would fail)."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.platform_name} {obj.handle})"
+        return account_label(obj)
 
     def to_python(self, value: Any) -> Any:
         text = str(value or "")

@@ -3,6 +3,8 @@ allowed, and what a date must be, is the services' to say (moderation/services).
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Size
@@ -14,6 +16,23 @@ from django.utils import timezone
 from governance.forms import GOVUKDateField, GOVUKForm, LimitedText
 from governance.models import User
 from moderation.models import PasswordChangeReason
+
+# The formats moderation/services/evidence.py accepts; the content decides, this only helps the
+# file picker.
+IMAGE_TYPES = "image/png,image/jpeg,image/webp"
+# The token a page gives a form that must not be acted on twice (a report, a case).
+TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def new_token() -> str:
+    """Goes with the form to the service, so the form sent twice is acted on once."""
+    return secrets.token_hex(16)
+
+
+def account_label(account: Any) -> str:
+    """An account as the pages' lists name it."""
+    return f"{account.name} ({account.platform_name} {account.handle})"
+
 
 # Said on every page that records something about a password (MOD-3).
 NEVER_TYPED_HERE = (

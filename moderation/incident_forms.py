@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import secrets
 from typing import Any
 
 from crispy_forms.layout import LayoutObject
@@ -34,28 +33,16 @@ from governance.forms import (
     WebAddressField,
     shown_at_its_question,
 )
-from moderation.forms import reason_field
+from moderation.forms import IMAGE_TYPES, TOKEN, account_label, new_token, reason_field
 from moderation.models import BreachRisk, IncidentAction, IncidentKind
 from moderation.services.evidence import CheckedImage, evidence_check
 
-# The formats evidence.py accepts; the content decides, this only helps the file picker.
-IMAGE_TYPES = "image/png,image/jpeg,image/webp"
-TOKEN = re.compile(r"[0-9a-f]{32}")
 NOT_LISTED = "not_listed"
 BREACH_QUESTIONS = ("personal_data", "people_affected", "found_on", "found_time", "risk")
 MOST_PEOPLE = 100_000_000
 # 9:30am, 9.30 am, 9am, 14:30, 1430, 14
 TIME = re.compile(r"(?P<hour>[0-9]{1,2})(?:[:.]?(?P<minute>[0-9]{2}))?(?P<half>am|pm)?")
 TIME_EXAMPLE = "Enter the time it was found, like 9:30am or 14:30"
-
-
-def new_token() -> str:
-    """Goes with the form to the service, so the form sent twice makes one report."""
-    return secrets.token_hex(16)
-
-
-def account_label(account: Account) -> str:
-    return f"{account.name} ({account.platform_name} {account.handle})"
 
 
 class TokenField(forms.Field):

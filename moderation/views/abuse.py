@@ -32,9 +32,9 @@ from moderation.abuse_forms import (
     CloseForm,
     ReopenForm,
     StepForm,
-    new_token,
 )
 from moderation.access import access_abuse_case
+from moderation.forms import new_token
 from moderation.models import AbuseCase, CaseState, CaseStep, StepKind
 from moderation.rules import can_read_abuse_cases, can_run_abuse_cases, can_view_evidence
 from moderation.selectors import (

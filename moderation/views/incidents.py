@@ -33,12 +33,12 @@ from governance.models import Event
 from governance.navigation import offers
 from moderation import events
 from moderation.access import access_incident
+from moderation.forms import new_token
 from moderation.incident_forms import (
     AccountLinkForm,
     CloseForm,
     EvidenceForm,
     IncidentForm,
-    new_token,
 )
 from moderation.models import Incident, IncidentState
 from moderation.rules import (
