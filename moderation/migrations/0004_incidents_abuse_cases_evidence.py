@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import moderation.models
+import moderation.models.incidents
 
 
 class Migration(migrations.Migration):
@@ -555,8 +555,8 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        storage=moderation.models.evidence_storage,
-                        upload_to=moderation.models.evidence_name,
+                        storage=moderation.models.incidents.evidence_storage,
+                        upload_to=moderation.models.incidents.evidence_name,
                     ),
                 ),
                 (
