@@ -379,7 +379,8 @@ class IncidentForm(LimitedText, GOVUKForm):
             "people_affected": data["people_affected"] if breach else None,
             "found_at": data.get("found_at") if breach else None,
             "risk": data["risk"] if breach else "",
-            "evidence": data["evidence"],
+            # Checked when the form was (clean_evidence): not checked a second time.
+            "evidence": self.checked,
             "started_with": data["started_with"],
         }
 

@@ -126,6 +126,12 @@ def evidence_check(upload: UploadedFile) -> CheckedImage:
     )
 
 
+def evidence_checked(upload: UploadedFile | CheckedImage) -> CheckedImage:
+    """An upload checked once: a page that already checked it (to say what is wrong at its
+    question) hands over the result."""
+    return upload if isinstance(upload, CheckedImage) else evidence_check(upload)
+
+
 def _encode(image: Image.Image, image_format: str) -> bytes:
     """The pixels alone, in the format they came in. Nothing but the pixels is passed on, so
     no metadata survives."""

@@ -32,7 +32,7 @@ from moderation.models import (
 )
 from moderation.selectors import reportable_accounts
 from moderation.services.credentials import rotation_title, task_raise
-from moderation.services.evidence import CheckedImage, evidence_check, evidence_keep
+from moderation.services.evidence import CheckedImage, evidence_checked, evidence_keep
 from moderation.transitions import ADD_EVIDENCE, CLOSE, INCIDENT, LINK_ACCOUNT
 
 
@@ -54,7 +54,7 @@ def incident_report(
     people_affected: int | None = None,
     found_at: datetime.datetime | None = None,
     risk: str = "",
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile | CheckedImage | None = None,
     started_with: str = "",
     now: datetime.datetime | None = None,
 ) -> tuple[Incident, bool]:
@@ -94,7 +94,7 @@ def incident_report(
             raise DomainError(
                 "Select whether it could harm the people whose information it is", field="risk"
             )
-    checked = evidence_check(evidence) if evidence is not None else None
+    checked = evidence_checked(evidence) if evidence is not None else None
     with transaction.atomic():
         if started_with:
             sent = Incident.objects.filter(reporter=reporter, started_with=started_with).first()
@@ -210,7 +210,7 @@ def incident_add_evidence(
 ) -> None:
     now = now or timezone.now()
     INCIDENT.check(actor, ADD_EVIDENCE, incident)
-    checked = upload if isinstance(upload, CheckedImage) else evidence_check(upload)
+    checked = evidence_checked(upload)
     with transaction.atomic():
         incident = _lock(incident)
         INCIDENT.check(actor, ADD_EVIDENCE, incident)
