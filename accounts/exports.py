@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 
 from accounts.models import AccessModel, AccountStatus, TwoFactorMethod, platform_label
 from accounts.moderators import moderators
-from accounts.register_queries import end_of_day
 from governance.formatting import date_and_time
+from governance.periods import end_of_day
 from governance.spreadsheets import csv_download, xlsx_download
 
 

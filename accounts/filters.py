@@ -11,10 +11,12 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountStatus, Platform
-from accounts.register_queries import CREDENTIALS_MISSING, OPEN_ACCOUNT
+from accounts.register_queries import CREDENTIALS_MISSING, OPEN_ACCOUNT, register_rows
 from governance.models import ServiceArea
 
 SORTS = {
@@ -60,6 +62,9 @@ class RegisterFilter(django_filters.FilterSet):
     tasks_outstanding = _flag("Password change or access removal outstanding")
     unsigned_moderators = _flag("A moderator without a current declaration")
     closure_recommended = _flag("A review recommends closing it")
+    branding_missing = _flag("Active without branding approved by Communications")
+    sessions_off = _flag("Secure sessions or two-step verification not turned on")
+    published = _flag("Shown on the public register of official accounts")
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (_, label) in SORTS.items()],
         empty_label=None,
@@ -99,6 +104,9 @@ class RegisterFilter(django_filters.FilterSet):
             Field.checkbox("tasks_outstanding", small=True),
             Field.checkbox("unsigned_moderators", small=True),
             Field.checkbox("closure_recommended", small=True),
+            Field.checkbox("branding_missing", small=True),
+            Field.checkbox("sessions_off", small=True),
+            Field.checkbox("published", small=True),
             Field.select("sort"),
             Button.secondary("apply", "Apply filters"),
         )
@@ -132,6 +140,12 @@ class RegisterFilter(django_filters.FilterSet):
             return queryset.filter(unsigned_moderators__gt=0)
         if name == "closure_recommended":
             return queryset.filter(closure_recommended=True).exclude(status=AccountStatus.CLOSED)
+        if name == "branding_missing":
+            return queryset.filter(status=AccountStatus.ACTIVE, branding_approved_at__isnull=True)
+        if name == "sessions_off":
+            return queryset.filter(status__in=OPEN_ACCOUNT, secure_sessions_enabled=False)
+        if name == "published":
+            return queryset.filter(status=AccountStatus.ACTIVE, published=True)
         return queryset.filter(CREDENTIALS_MISSING, status__in=OPEN_ACCOUNT)
 
     def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
@@ -146,3 +160,14 @@ class RegisterFilter(django_filters.FilterSet):
     @property
     def active_filters(self) -> bool:
         return any(self.data.get(name) for name in self.filters if name not in {"sort", "page"})
+
+
+def register_count(user: Any, query: str, as_of: datetime.date | None = None) -> tuple[int, str]:
+    """How many accounts the register lists for the filters in ``query`` (as it stood on
+    ``as_of``), and the address of that list: a count and the list its link opens can never
+    disagree (the dashboard's cards, the compliance statement's figures)."""
+    if as_of is not None:
+        query = f"{query}&as_of={as_of.isoformat()}" if query else f"as_of={as_of.isoformat()}"
+    rows = register_rows(user, as_of)
+    count = RegisterFilter(QueryDict(query), queryset=rows, reference_date=as_of).qs.count()
+    return count, f"{reverse('register')}?{query}"

@@ -10,10 +10,8 @@ keeps moderators (accounts/moderators.py).
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import Any
 
-from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
@@ -21,6 +19,7 @@ from accounts.models import Account, AccountStatus, TwoFactorMethod
 from accounts.moderators import moderators
 from accounts.rules import accounts_visible_to
 from governance.models import User
+from governance.periods import end_of_day
 
 OPEN_ACCOUNT = [
     AccountStatus.BEING_SET_UP,
@@ -42,12 +41,6 @@ CREDENTIALS_MISSING = (
     | Q(recovery_plan_tested_on__isnull=True)
     | Q(two_factor_method__in=SECOND_FACTOR_HELD, second_factor_holder__isnull=True)
 )
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """Midnight after `day` in the council's time zone: 'as it stood on 1 April'."""
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
 
 
 def register_rows(user: User, as_of: datetime.date | None = None) -> QuerySet[Any]:

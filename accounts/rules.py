@@ -263,3 +263,15 @@ def has_register(user: Any) -> bool:
     if can_read_whole_register(user):
         return True
     return Account.objects.filter(accounts_visible_to(user)).exists()
+
+
+NOT_PUBLISHABLE = "Only an active account can be shown on the public register"
+
+
+def can_be_published(account: Account) -> bool:
+    """The public register of official accounts shows an account only while it is active
+    (issue 11): never one that is unapproved, being set up or suspended. A closed account that
+    was published stays on it as closed, so that residents learn it is no longer ours."""
+    return account.status == AccountStatus.ACTIVE or (
+        account.status == AccountStatus.CLOSED and account.published
+    )

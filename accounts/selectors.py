@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 
 from accounts.models import AccountRequest, ApprovalStep, RequestStatus, StepStatus
 from accounts.rules import requests_visible_to, steps_awaiting
 from governance.models import User
+from governance.periods import Period, period_from_query
 
 
 def steps_waiting_for(user: User) -> QuerySet[ApprovalStep]:
@@ -19,13 +23,29 @@ def steps_waiting_for(user: User) -> QuerySet[ApprovalStep]:
     )
 
 
-def requests_for_list(user: User) -> QuerySet[AccountRequest]:
+def requests_for_list(
+    user: User, period: Period | None = None, status: str = ""
+) -> QuerySet[AccountRequest]:
+    """The requests this person sees, newest first; with a period, those sent in it (and, with
+    ``status``, in that status now)."""
     base = AccountRequest.objects.select_related("requester", "service_area").order_by(
         "-created_at", "-pk"
     )
+    if period is not None:
+        base = base.filter(period.moments("submitted_at"))
+    if status:
+        base = base.filter(status=status)
     # The steps waiting for this person's decision are listed separately (steps_waiting_for).
     return base.filter(requests_visible_to(user))
 
 
 def current_step(request: AccountRequest) -> ApprovalStep | None:
     return request.steps.filter(round=request.round, status=StepStatus.PENDING).first()
+
+
+def requests_listed(user: User, query: Mapping[str, Any]) -> QuerySet[AccountRequest]:
+    """The request list for ``?from=…&to=…&status=…`` (a compliance figure links here): the list
+    page and the figure ask this one function, so they agree (AUD-1)."""
+    status = str(query.get("status", ""))
+    status = status if status in RequestStatus.values else ""
+    return requests_for_list(user, period_from_query(query), status)

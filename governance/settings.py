@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "accounts",
     "declarations",
     "moderation",
+    "official",
+    "compliance",
     "breaches",
 ]
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("declarations.urls")),
     path("", include("breaches.urls")),
+    path("", include("official.urls")),
+    path("", include("compliance.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

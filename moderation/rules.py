@@ -208,12 +208,14 @@ def handles_incidents(user: Any) -> bool:
 
 def can_see_every_incident(user: Any) -> bool:
     """Communications handles them; HR reads them, because an incident may become evidence of
-    a breach (HR-1)."""
-    return handles_incidents(user) or roles.is_hr(user)
+    a breach (HR-1); auditors read them, to follow the compliance statement's figures to their
+    records (AUD-1)."""
+    return handles_incidents(user) or roles.is_hr(user) or roles.is_auditor(user)
 
 
 def can_view_incident(user: Any, incident: Incident) -> bool:
-    """The reporter, the line manager they told (MDM 10.1-10.2), Communications and HR."""
+    """The reporter, the line manager they told (MDM 10.1-10.2), Communications, HR and
+    auditors."""
     if not _signed_in(user):
         return False
     return (
@@ -257,8 +259,14 @@ def can_run_abuse_cases(user: Any, case: Any = None) -> bool:
 
 def can_read_abuse_cases(user: Any) -> bool:
     """Communications runs them; Legal Services advises on them (DER: 'after consultation with
-    the Council's Legal Services'); HR reads them, as a case may become evidence (HR-1)."""
-    return can_run_abuse_cases(user) or roles.is_legal(user) or roles.is_hr(user)
+    the Council's Legal Services'); HR reads them, as a case may become evidence (HR-1);
+    auditors read them, to follow the compliance statement's figures (AUD-1)."""
+    return (
+        can_run_abuse_cases(user)
+        or roles.is_legal(user)
+        or roles.is_hr(user)
+        or roles.is_auditor(user)
+    )
 
 
 def can_view_abuse_case(user: Any, case: AbuseCase) -> bool:

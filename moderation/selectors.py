@@ -4,6 +4,7 @@ list and the figures that count it agree."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import F, Max, Q, QuerySet
@@ -13,6 +14,7 @@ from accounts.models import Account, AccountStatus
 from accounts.rules import accounts_visible_to
 from governance.formatting import add_months
 from governance.models import User
+from governance.periods import Period, period_from_query
 from governance.services.profile import profile_get
 from moderation.authors import author_key
 from moderation.models import (
@@ -22,6 +24,7 @@ from moderation.models import (
     CredentialTask,
     DeviceReport,
     Incident,
+    IncidentKind,
     IncidentState,
     ModeratorAssignment,
     PasswordChange,
@@ -49,10 +52,21 @@ def password_changes_as_of(moment: datetime.datetime | None) -> QuerySet[Passwor
     return PasswordChange.objects.filter(recorded_at__lt=moment)
 
 
-def tasks_for(user: User, state: str = TaskState.OPEN) -> QuerySet[CredentialTask]:
-    """The credential tasks this person sees, soonest due first (done ones newest first)."""
-    tasks = CredentialTask.objects.filter(tasks_visible_to(user), state=state)
-    order = ["due_on", "raised_at", "id"] if state == TaskState.OPEN else ["-done_at", "-id"]
+def tasks_for(
+    user: User, state: str | None = TaskState.OPEN, period: Period | None = None
+) -> QuerySet[CredentialTask]:
+    """The credential tasks this person sees (in ``state``, or all), soonest due first (done
+    ones newest first); with a period, those raised in it, newest first."""
+    tasks = CredentialTask.objects.filter(tasks_visible_to(user))
+    if state is not None:
+        tasks = tasks.filter(state=state)
+    if period is not None:
+        order = ["-raised_at", "-id"]
+        tasks = tasks.filter(period.moments("raised_at"))
+    elif state == TaskState.OPEN:
+        order = ["due_on", "raised_at", "id"]
+    else:
+        order = ["-done_at", "-id"]
     return tasks.select_related(*TASK_RELATED).order_by(*order)
 
 
@@ -76,12 +90,17 @@ def assignments_of(account: Any) -> QuerySet[ModeratorAssignment]:
     )
 
 
-def device_reports_for(user: User, state: str = ReportState.OPEN) -> QuerySet[DeviceReport]:
-    return (
-        DeviceReport.objects.filter(device_reports_visible_to(user), state=state)
-        .select_related("reporter")
-        .order_by("-reported_at", "-id")
-    )
+def device_reports_for(
+    user: User, state: str | None = ReportState.OPEN, period: Period | None = None
+) -> QuerySet[DeviceReport]:
+    """The lost device reports this person sees (in ``state``, or all; reported in
+    ``period``), newest first."""
+    reports = DeviceReport.objects.filter(device_reports_visible_to(user))
+    if state is not None:
+        reports = reports.filter(state=state)
+    if period is not None:
+        reports = reports.filter(period.moments("reported_at"))
+    return reports.select_related("reporter").order_by("-reported_at", "-id")
 
 
 def recovery_plan_due_on(account: Any, months: int | None = None) -> datetime.date:
@@ -120,12 +139,20 @@ def reportable_accounts(user: User) -> QuerySet[Account]:
     )
 
 
-def incidents_for(user: User, state: str | None = None) -> QuerySet[Incident]:
+def incidents_for(
+    user: User, state: str | None = None, period: Period | None = None, kind: str = ""
+) -> QuerySet[Incident]:
+    """The incidents this person sees (in ``state``, or all; reported in ``period``; of
+    ``kind``), newest first."""
     incidents = Incident.objects.filter(incidents_visible_to(user)).select_related(
         "reporter", "account"
     )
     if state is not None:
         incidents = incidents.filter(state=state)
+    if period is not None:
+        incidents = incidents.filter(period.moments("reported_at"))
+    if kind:
+        incidents = incidents.filter(kind=kind)
     return incidents.order_by("-reported_at", "-pk")
 
 
@@ -133,12 +160,16 @@ def open_incidents() -> QuerySet[Incident]:
     return Incident.objects.filter(state=IncidentState.OPEN).select_related("reporter")
 
 
-def abuse_cases(state: str | None = None, author: str = "") -> QuerySet[AbuseCase]:
-    """Every case, newest first; ``author`` finds an author's cases however the handle is
-    typed."""
+def abuse_cases(
+    state: str | None = None, author: str = "", period: Period | None = None
+) -> QuerySet[AbuseCase]:
+    """Every case (opened in ``period``), newest first; ``author`` finds an author's cases
+    however the handle is typed."""
     cases = AbuseCase.objects.select_related("account")
     if state is not None:
         cases = cases.filter(state=state)
+    if period is not None:
+        cases = cases.filter(period.moments("opened_at"))
     if author.strip():
         cases = cases.filter(author_key__contains=author_key(author))
     return cases.order_by("-opened_at", "-pk")
@@ -180,3 +211,50 @@ def cases_awaiting_advice() -> QuerySet[AbuseCase]:
         .filter(Q(advised__isnull=True) | Q(advised__lt=F("consulted")))
         .order_by("consulted", "pk")
     )
+
+
+# The lists' addresses, read in one place: a list page and a compliance figure that links to it
+# ask the same function with the same query, so the two always agree (AUD-1).
+ALL = "all"
+TASK_TABS = {
+    "": TaskState.OPEN,
+    "done": TaskState.DONE,
+    "cancelled": TaskState.CANCELLED,
+    ALL: None,
+}
+CASE_TABS = {"open": CaseState.OPEN, "closed": CaseState.CLOSED, ALL: None}
+
+
+def _state(query: Mapping[str, Any], states: list[str], default: str) -> str:
+    state = str(query.get("state", default))
+    return state if state in states or state == ALL else default
+
+
+def tasks_listed(user: User, query: Mapping[str, Any]) -> tuple[str, QuerySet[CredentialTask]]:
+    """The credential task list for ``?state=…&from=…&to=…``: the tab shown, and its tasks."""
+    tab = str(query.get("state", ""))
+    tab = tab if tab in TASK_TABS else ""
+    return tab, tasks_for(user, TASK_TABS[tab], period_from_query(query))
+
+
+def device_reports_listed(
+    user: User, query: Mapping[str, Any]
+) -> tuple[str, QuerySet[DeviceReport]]:
+    state = _state(query, ReportState.values, ReportState.OPEN)
+    chosen = None if state == ALL else state
+    return state, device_reports_for(user, chosen, period_from_query(query))
+
+
+def incidents_listed(user: User, query: Mapping[str, Any]) -> tuple[str, QuerySet[Incident]]:
+    state = _state(query, IncidentState.values, IncidentState.OPEN)
+    kind = str(query.get("kind", ""))
+    kind = kind if kind in IncidentKind.values else ""
+    chosen = None if state == ALL else state
+    return state, incidents_for(user, chosen, period_from_query(query), kind)
+
+
+def abuse_cases_listed(query: Mapping[str, Any]) -> tuple[str, QuerySet[AbuseCase]]:
+    tab = str(query.get("state", "open"))
+    tab = tab if tab in CASE_TABS else "open"
+    author = str(query.get("author", "")).strip()[:200]
+    return tab, abuse_cases(CASE_TABS[tab], author=author, period=period_from_query(query))

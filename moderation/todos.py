@@ -98,7 +98,7 @@ def incident_todos(user: User) -> Iterator[Todo]:
                 section="Incidents",
                 title=f"{incident.reference}: {incident.get_kind_display()}",
                 url=reverse("incident", args=[incident.pk]),
-                detail=f"Reported by {incident.reporter.full_name} on "
+                detail=f"Reported by {incident.reported_by} on "
                 f"{long_date(incident.reported_at)}."
                 + (
                     f" The ICO must be told by {timezone.localtime(deadline):%-d %B %Y, %H:%M} "

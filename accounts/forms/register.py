@@ -19,6 +19,7 @@ from accounts.models import (
     ReviewOutcome,
     TwoFactorMethod,
 )
+from accounts.rules import NOT_PUBLISHABLE, can_be_published
 from accounts.transitions import ACCOUNT, KEEP_OPEN, STATUS_CHANGES
 from accounts.validation import handle_problem
 from governance.forms import GOVUKDateField, GOVUKForm, LimitedText, OneLineText, WebAddressField
@@ -150,8 +151,14 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
             "review_cadence_months",
             "next_review_due",
             "licence",
+            "published",
         ]
         widgets = {"two_factor_method": forms.RadioSelect, "access_model": forms.RadioSelect}
+        labels = {"published": "Show it on the public register of official accounts"}
+        help_texts = {
+            "published": "Residents can then check that it is the council's. Leave it off for an "
+            "account used only inside the council. Only an active account is shown."
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +212,7 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
                 Field.select("service_area"),
                 Field.text("responsible_officer_email", field_width=20),
                 Field.text("licence", field_width=20),
+                Field.checkbox("published"),
                 legend="The account",
                 legend_size=Size.MEDIUM,
             ),
@@ -250,6 +258,12 @@ class AccountEditForm(OneLineText, LimitedText, AccountFormMixin, forms.ModelFor
             self.cleaned_data.get("second_factor_holder_email", ""),
             "There is no member of staff with this email address",
         )
+
+    def clean_published(self) -> bool:
+        published = bool(self.cleaned_data.get("published"))
+        if published and not can_be_published(self.instance):
+            raise ValidationError(NOT_PUBLISHABLE)
+        return published
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -141,6 +141,11 @@ class Account(models.Model):
         default=False, help_text="A moderator's review says this account should be closed."
     )
     licence = models.CharField("management-platform licence", max_length=100, blank=True)
+    published = models.BooleanField(
+        "shown on the public register of official accounts",
+        default=False,
+        help_text="Only an active account is shown; a suspended or closed one drops off by itself.",
+    )
     discovered_how = models.TextField(
         "how the account was found", blank=True, help_text="For accounts found outside the process."
     )

@@ -22,7 +22,7 @@ from accounts.models import (
     AccountStatus,
 )
 from accounts.moderators import moderators
-from accounts.rules import can_edit_register
+from accounts.rules import NOT_PUBLISHABLE, can_be_published, can_edit_register
 from accounts.transitions import (
     ACCOUNT,
     CLOSE,
@@ -282,6 +282,7 @@ FIELD_LABELS = {
     "review_cadence_months": "months between reviews",
     "next_review_due": "next review due",
     "licence": "management-platform licence",
+    "published": "shown on the public register",
 }
 
 
@@ -321,6 +322,8 @@ def account_update(
         }
         if not changes:
             return account
+        if "published" in changes and values["published"] and not can_be_published(account):
+            raise DomainError(NOT_PUBLISHABLE, field="published")
         for name in changes:
             setattr(account, name, values[name])
         record_account_change(

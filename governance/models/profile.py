@@ -44,6 +44,13 @@ def default_declaration_reminders() -> list[int]:
 
 class PolicyProfile(models.Model):
     preset = models.CharField(max_length=20, choices=Preset.choices, default=Preset.MANCHESTER)
+    # The council's policy the profile started from: a custom profile still answers for that
+    # policy's clauses (the compliance statement quotes them).
+    based_on = models.CharField(
+        max_length=20,
+        choices=[choice for choice in Preset.choices if choice[0] != "custom"],
+        default=Preset.MANCHESTER,
+    )
 
     # Approval chain for a new account (REQ-3). Communications always signs off last.
     require_line_manager_approval = models.BooleanField(

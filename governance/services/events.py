@@ -203,9 +203,13 @@ def _sign(content: dict[str, Any]) -> str:
     return hmac.new(derived_key("event-checkpoint"), canonical.encode(), hashlib.sha256).hexdigest()
 
 
-def events_checkpoint(*, now: datetime.datetime | None = None) -> Checkpoint:
-    """A signed checkpoint of the event log as it stands now."""
-    newest = Event.objects.order_by("-seq").only("seq", "hash", "mac").first()
+def events_checkpoint(
+    *, now: datetime.datetime | None = None, until: datetime.datetime | None = None
+) -> Checkpoint:
+    """A signed checkpoint of the event log as it stands now, or as it stood at ``until`` (the
+    events that had happened by then: a compliance statement for a past date)."""
+    events = Event.objects.all() if until is None else Event.objects.filter(occurred_at__lt=until)
+    newest = events.order_by("-seq").only("seq", "hash", "mac").first()
     if newest is None:
         seq, event_hash, mac, count = 0, GENESIS_HASH, GENESIS_MAC, 0
     else:

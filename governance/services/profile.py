@@ -35,6 +35,7 @@ def profile_apply_preset(*, actor: User, preset: str) -> PolicyProfile:
         for name, value in values.items():
             setattr(profile, name, value)
         profile.preset = preset
+        profile.based_on = preset
         record_change(
             profile,
             actor=actor,

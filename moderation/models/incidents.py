@@ -20,6 +20,7 @@ class IncidentKind(models.TextChoices):
     INAPPROPRIATE_CONTENT = "inappropriate_content", "Inappropriate content on a council account"
     SUSPICIOUS_CONTENT = "suspicious_content", "Suspicious content or links"
     COMPROMISED_ACCOUNT = "compromised_account", "Someone else may have control of the account"
+    IMPERSONATION = "impersonation", "An account pretending to be the council's"
 
 
 class IncidentAction(models.TextChoices):
@@ -55,8 +56,10 @@ class Incident(models.Model):
     MSM 5.12, 5.15-5.16)."""
 
     kind = models.CharField("what happened", max_length=30, choices=IncidentKind.choices)
+    # Empty for a report from a member of the public (an impersonation, from the public
+    # register of official accounts): they may leave a contact address instead.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Their line manager when they reported it: the one told, and the one who may read it.
     reporter_line_manager = models.ForeignKey(
@@ -71,6 +74,7 @@ class Incident(models.Model):
     )
     # The account as the reporter described it, when it was not in their list.
     account_described = models.CharField("the account", max_length=200, blank=True)
+    contact_email = models.EmailField("the reporter's email address", blank=True)
     post_url = models.URLField("web address of the post", max_length=500, blank=True)
     happened_on = models.DateField("when it happened")
     what_happened = models.TextField("what happened")
@@ -107,6 +111,12 @@ class Incident(models.Model):
                 condition=~models.Q(started_with=""),
                 name="one_incident_per_form",
             ),
+            # A member of the public's report has no reporter: its form token alone is unique.
+            models.UniqueConstraint(
+                fields=["started_with"],
+                condition=models.Q(reporter__isnull=True) & ~models.Q(started_with=""),
+                name="one_public_report_per_form",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(kind="data_breach") | models.Q(found_at__isnull=False),
                 name="data_breach_has_found_at",
@@ -119,6 +129,11 @@ class Incident(models.Model):
     @property
     def reference(self) -> str:
         return f"INC-{self.pk:05d}"
+
+    @property
+    def reported_by(self) -> str:
+        """Who reported it, in words: a member of staff, or a member of the public."""
+        return self.reporter.full_name if self.reporter else "a member of the public"
 
     @property
     def is_data_breach(self) -> bool:
@@ -299,8 +314,9 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=20)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # Empty for a screenshot sent with a report from a member of the public.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 

@@ -149,7 +149,7 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 def evidence_keep(
     checked: CheckedImage,
     *,
-    uploaded_by: User,
+    uploaded_by: User | None,
     incident: Incident | None = None,
     case: AbuseCase | None = None,
     step: CaseStep | None = None,

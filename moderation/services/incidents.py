@@ -156,7 +156,7 @@ def _raise_rotation(incident: Incident, *, actor: User, now: datetime.datetime) 
         cause=TaskCause.COMPROMISE,
         key=f"compromise:{incident.account.pk}",
         title=rotation_title(incident.account),
-        why=f"{incident.reference}: {incident.reporter.full_name} reported that someone else "
+        why=f"{incident.reference}: {incident.reported_by} reported that someone else "
         "may have control of the account.",
         actor=actor,
         now=now,

@@ -1,0 +1,104 @@
+"""The compliance statement (AUD-1): the council's own policy as a checklist with evidence.
+
+For the profile in force on the statement's date, each control of the catalogue
+(governance/controls.py) with the clauses of the council's policy it serves, whether the profile
+has it on, the control in one sentence, and its live figure (compliance/figures.py). The
+statement names the event-log checkpoint it was built from, so an auditor can show later that
+the log has not changed since.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from compliance.figures import FIGURES, Basis, Figure
+from compliance.rules import council_wide
+from governance.controls import CONTROLS, Control
+from governance.models import PolicyProfile, Preset, User
+from governance.periods import Period, end_of_day
+from governance.services.events import Checkpoint, events_checkpoint
+from governance.services.profile import profile_get
+
+
+@dataclass(frozen=True)
+class Row:
+    control: Control
+    clauses: tuple[str, ...]
+    on: bool
+    sentence: str
+    figure: Figure | None
+
+
+@dataclass(frozen=True)
+class Statement:
+    council: str
+    as_at: datetime.date
+    period: Period
+    profile: PolicyProfile
+    rows: list[Row]
+    checkpoint: Checkpoint
+    built_at: datetime.datetime
+
+    @property
+    def policy(self) -> str:
+        return str(Preset(self.profile.based_on).label)
+
+    @property
+    def custom(self) -> bool:
+        return self.profile.preset == Preset.CUSTOM
+
+
+def profile_as_at(day: datetime.date) -> PolicyProfile:
+    """The policy profile as it stood at the end of ``day`` (today's when it is today, the
+    earliest kept when the day is before the profile's history)."""
+    if day >= timezone.localdate():
+        return profile_get()
+    history = PolicyProfile.history.filter(pk=1)
+    record = history.filter(history_date__lt=end_of_day(day)).order_by("-history_date").first()
+    record = record or history.order_by("history_date").first()
+    return record.instance if record is not None else profile_get()
+
+
+def default_period(as_at: datetime.date) -> Period:
+    """The twelve months up to and including the statement's date."""
+    try:
+        start = as_at.replace(year=as_at.year - 1) + datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        start = as_at.replace(year=as_at.year - 1, day=28) + datetime.timedelta(days=1)
+    return Period(start, as_at)
+
+
+def statement_build(
+    user: User, as_at: datetime.date | None = None, period: Period | None = None
+) -> Statement:
+    now = timezone.now()
+    as_at = as_at or timezone.localdate(now)
+    period = period or default_period(as_at)
+    profile = profile_as_at(as_at)
+    basis = Basis(council_wide(user), as_at, period, profile)
+    rows = []
+    for control in CONTROLS:
+        on = control.is_on(profile)
+        rows.append(
+            Row(
+                control=control,
+                clauses=control.clauses_for(profile.based_on),
+                on=on,
+                sentence=control.describe(profile),
+                figure=FIGURES[control.key](basis) if on else None,
+            )
+        )
+    until = None if as_at >= timezone.localdate(now) else end_of_day(as_at)
+    return Statement(
+        council=settings.COUNCIL_NAME,
+        as_at=as_at,
+        period=period,
+        profile=profile,
+        rows=rows,
+        checkpoint=events_checkpoint(now=now, until=until),
+        built_at=now,
+    )

@@ -1,0 +1,148 @@
+"""The public register of official accounts: what is published, and the answer to "Is this an
+official account?" (issue 11).
+
+Only what the council publishes leaves here: an account Communications marked to publish, while
+it is active (official) or after it closed (no longer official). An unapproved, suspended or
+unpublished account is not one of ours as far as the public can tell, and nothing about
+moderators, custody or staff beyond the service area's name is read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import Account, AccountStatus
+from official.lookup import (
+    Address,
+    ShortLink,
+    address_of,
+    addresses_of_account,
+    same_account,
+    skeleton,
+)
+
+PUBLIC_STATUSES = [AccountStatus.ACTIVE, AccountStatus.CLOSED]
+# The fields the public pages and the open data show: nothing else is read.
+PUBLIC_FIELDS = [
+    "platform",
+    "platform_other",
+    "name",
+    "handle",
+    "url",
+    "status",
+    "service_area__name",
+]
+
+
+def _history() -> QuerySet[Any]:
+    return Account.history.filter(id=OuterRef("pk"))
+
+
+def public_accounts() -> QuerySet[Account]:
+    """Published accounts, official or closed, with the day each became official and the day
+    a closed one closed (from the register's history), by platform and name."""
+    first_active = (
+        _history()
+        .filter(status=AccountStatus.ACTIVE)
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    last_open = (
+        _history()
+        .exclude(status=AccountStatus.CLOSED)
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .values("last")
+    )
+    closed_from = (
+        _history()
+        .filter(status=AccountStatus.CLOSED, history_date__gt=Subquery(last_open))
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return (
+        Account.objects.filter(published=True, status__in=PUBLIC_STATUSES)
+        .select_related("service_area")
+        .only(*PUBLIC_FIELDS, "service_area_id", "service_area__name")
+        .annotate(official_since=Subquery(first_active), closed_at=Subquery(closed_from))
+        .order_by("platform", "name", "pk")
+    )
+
+
+def official_accounts() -> QuerySet[Account]:
+    return public_accounts().filter(status=AccountStatus.ACTIVE)
+
+
+class Verdict(Enum):
+    OFFICIAL = "official"
+    CLOSED = "closed"
+    LOOKALIKE = "lookalike"
+    UNKNOWN = "unknown"
+    SHORT_LINK = "short_link"
+    NOT_AN_ACCOUNT = "not_an_account"
+
+
+@dataclass
+class Answer:
+    verdict: Verdict
+    asked: str
+    accounts: list[Account] = field(default_factory=list)
+
+    @property
+    def account(self) -> Account | None:
+        return self.accounts[0] if self.accounts else None
+
+
+def _candidates(address: Address) -> QuerySet[Account]:
+    """Published accounts that might be the one asked about: by handle, or by web address."""
+    key = address.key.split(":", 1)[-1].split("/")[-1]
+    handle_or_url = Q(handle__iexact=key) | Q(handle__iexact=f"@{key}") | Q(url__icontains=key)
+    return public_accounts().filter(handle_or_url)
+
+
+def _keys(account: Account) -> set[Address]:
+    return addresses_of_account(account.platform, account.handle, account.url)
+
+
+def lookup(text: str) -> Answer:
+    """Whether the handle or web address ``text`` is one of the council's published accounts:
+    official (still open), closed, a lookalike of one, or not one of ours."""
+    try:
+        address = address_of(text)
+    except ShortLink:
+        return Answer(Verdict.SHORT_LINK, text)
+    if address is None:
+        return Answer(Verdict.NOT_AN_ACCOUNT, text)
+    matches = [
+        account
+        for account in _candidates(address)
+        if any(same_account(address, known) for known in _keys(account))
+    ]
+    official = [account for account in matches if account.status == AccountStatus.ACTIVE]
+    if official:
+        return Answer(Verdict.OFFICIAL, text, official)
+    if matches:
+        return Answer(Verdict.CLOSED, text, matches)
+    looks = skeleton(address.key)
+    lookalikes = [
+        account
+        for account in official_accounts()
+        if any(
+            skeleton(known.key) == looks and address.platform in ("", known.platform)
+            for known in _keys(account)
+        )
+    ]
+    if lookalikes:
+        return Answer(Verdict.LOOKALIKE, text, lookalikes)
+    return Answer(Verdict.UNKNOWN, text)
+
+
+def closed_on(account: Account) -> datetime.date | None:
+    moment = getattr(account, "closed_at", None)
+    return timezone.localdate(moment) if moment else None
