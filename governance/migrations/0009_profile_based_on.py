@@ -4,9 +4,11 @@ from django.db import migrations, models
 
 
 def remember_preset(apps, schema_editor):
-    """A profile on a council's preset was based on it; a custom one keeps the default."""
-    profile_model = apps.get_model("governance", "PolicyProfile")
-    profile_model.objects.exclude(preset="custom").update(based_on=models.F("preset"))
+    """A profile on a council's preset was based on it, and so was each of its history rows; a
+    custom one keeps the default."""
+    for name in ("PolicyProfile", "HistoricalPolicyProfile"):
+        model = apps.get_model("governance", name)
+        model.objects.exclude(preset="custom").update(based_on=models.F("preset"))
 
 
 class Migration(migrations.Migration):
