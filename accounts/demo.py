@@ -1,4 +1,5 @@
-"""The demo council's requests (one in every state) and register, with months of history.
+"""The demo council's requests (one in every state) and register, with months of history and
+the accounts it publishes for residents.
 
 Everything goes through the services, dated relative to today, so that the dashboard has
 something in every card and the register as it stood about seven months ago differs from
@@ -157,6 +158,36 @@ EXISTING = [
 ]
 INDIVIDUAL_ROLE_PLATFORMS = {Platform.FACEBOOK, Platform.INSTAGRAM, Platform.LINKEDIN}
 HANDLES = {key: handle for key, _name, _platform, handle, *_ in EXISTING}
+# Each platform's own form of an account's address, as a resident would copy it from there.
+ADDRESSES: dict[str, str] = {
+    Platform.X: "https://x.com/{}",
+    Platform.FACEBOOK: "https://www.facebook.com/{}",
+    Platform.INSTAGRAM: "https://www.instagram.com/{}/",
+    Platform.FLICKR: "https://www.flickr.com/photos/{}/",
+    Platform.LINKEDIN: "https://www.linkedin.com/company/{}/",
+    Platform.TIKTOK: "https://www.tiktok.com/@{}",
+    Platform.BLOG: "https://{}." + DOMAIN + "/",
+}
+# Platforms whose user names have no capital letters, whatever the profile shows.
+LOWER_CASE_NAMES = {Platform.INSTAGRAM, Platform.TIKTOK}
+# The accounts the council lists for residents on the public register (issue 11), with the day
+# each was published: the museum blog and Housing News before they closed and were suspended,
+# so that one shows as closed and the other disappears while suspended.
+PUBLISHED = [
+    ("libraries", 300),
+    ("recycle", 300),
+    ("housing", 300),
+    ("museum", 300),
+    ("careers", 300),
+    ("offers", 300),
+    ("parks", 285),
+    ("corporate", 40),
+]
+
+
+def web_address(platform: str, handle: str) -> str:
+    name = handle.lstrip("@")
+    return ADDRESSES[platform].format(name.lower() if platform in LOWER_CASE_NAMES else name)
 
 
 def _accounts() -> None:
@@ -169,7 +200,7 @@ def _accounts() -> None:
                 "platform": platform,
                 "name": name,
                 "handle": handle,
-                "url": f"https://example.com/{handle.lstrip('@').lower()}",
+                "url": web_address(platform, handle),
                 "service_area": area(code),
                 "responsible_officer": person(officer),
                 "secure_sessions_enabled": True,
@@ -193,6 +224,14 @@ def _accounts() -> None:
 
 def _history(accounts: dict[str, Account]) -> None:
     comms = person("comms")
+    for key, days in PUBLISHED:
+        account_update(
+            actor=comms,
+            account=accounts[key],
+            values={"published": True},
+            reason="On the council's list of its official accounts, for residents to check.",
+            now=ago(days),
+        )
     # Reviews keep most accounts in date; Libraries has slipped and is well overdue.
     for key, reviewer, days in [
         ("corporate", "comms", 20),
@@ -227,7 +266,12 @@ def _history(accounts: dict[str, Account]) -> None:
     account_update(
         actor=comms,
         account=accounts["recycle"],
-        values={"handle": "@RecycleRight", "recovery_email": "", "recovery_plan_tested_on": None},
+        values={
+            "handle": "@RecycleRight",
+            "url": web_address(Platform.INSTAGRAM, "@RecycleRight"),
+            "recovery_email": "",
+            "recovery_plan_tested_on": None,
+        },
         reason="Renamed for the new campaign; recovery mailbox being replaced.",
         now=ago(80),
     )
@@ -252,7 +296,7 @@ def _history(accounts: dict[str, Account]) -> None:
             "platform_other": "",
             "name": "Demo Youth Sport",
             "handle": "@demoyouthsport",
-            "url": "https://example.com/demoyouthsport",
+            "url": web_address(Platform.TIKTOK, "@demoyouthsport"),
             "service_area": area("leisure"),
             "responsible_officer": person("nadia.rahman"),
         },

@@ -10,10 +10,15 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Account, AccountRequest, AccountStatus, RequestStatus
 from governance import roles
 from governance.models import Event, Notification, ServiceArea, StaffImport, User
+from governance.todo import todos_for
+from moderation.models import Incident, IncidentKind, IncidentState
+from official.selectors import Verdict, closed_on, lookup, public_accounts
 
 
 @pytest.mark.django_db(transaction=True)  # as on a real database: no test transaction around it
@@ -47,6 +52,76 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     assert Account.objects.filter(status=AccountStatus.UNAPPROVED).count() == 1
     assert "Demo register: already there." in second.getvalue()
     assert "Demo requests and history: already there." in second.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_council_publishes_its_accounts_for_residents(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+    public = {account.name: account for account in public_accounts()}
+    assert sorted(public) == [
+        "Demo Borough Council",
+        "Demo Careers",
+        "Demo Libraries",
+        "Demo Parks",
+        "Leisure Centre Offers",
+        "Museum Stories",
+        "Recycle Right",
+    ]
+    assert public["Museum Stories"].status == AccountStatus.CLOSED
+    housing = Account.objects.get(name="Housing News")
+    assert housing.published
+    assert housing.status == AccountStatus.SUSPENDED
+    assert not Account.objects.filter(published=True, status=AccountStatus.UNAPPROVED).exists()
+    # What a resident is told about addresses copied from each platform.
+    assert lookup("https://twitter.com/democouncil?s=20").verdict is Verdict.OFFICIAL
+    assert lookup("instagram.com/RecycleRight").verdict is Verdict.OFFICIAL
+    assert lookup("https://www.flickr.com/photos/demoparks/albums").verdict is Verdict.OFFICIAL
+    assert lookup("linkedin.com/company/demo-borough-careers").verdict is Verdict.OFFICIAL
+    assert lookup("museum-stories.demo.council.example").verdict is Verdict.CLOSED
+    assert lookup("@DemoHousing").verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="public_accounts() reads no closing day when there are several accounts: its "
+    "last_open subquery's OuterRef('pk') is the history row's id, not the account's",
+)
+@pytest.mark.django_db
+def test_the_demo_register_says_when_the_museum_blog_closed(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+    museum = public_accounts().get(name="Museum Stories")
+
+    closed = closed_on(museum)
+    assert closed is not None
+    assert (timezone.localdate() - closed).days == 185
+
+
+@pytest.mark.django_db
+def test_the_demo_council_has_a_residents_impersonation_report_for_communications(
+    settings: Any,
+) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    second = io.StringIO()
+    call_command("seed_demo", stdout=second)
+
+    report = Incident.objects.get(kind=IncidentKind.IMPERSONATION)
+    assert report.reporter is None
+    assert report.state == IncidentState.OPEN
+    assert report.account == Account.objects.get(handle="@DemoCouncil")
+    assert report.contact_email.endswith("@example.org")
+    assert lookup(report.post_url).verdict is Verdict.LOOKALIKE
+    communications = User.objects.get(email="comms@demo.council.example")
+    assert [
+        todo.title
+        for todo in todos_for(communications)
+        if todo.url == reverse("incident", args=[report.pk])
+    ] == [f"{report.reference}: An account pretending to be the council's"]
+    assert "Demo impersonation report: already there." in second.getvalue()
 
 
 def audit_trail_counts() -> dict[str, int]:
