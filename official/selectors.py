@@ -53,8 +53,9 @@ def public_accounts() -> QuerySet[Account]:
         .order_by("history_date")
         .values("history_date")[:1]
     )
+    # Nested in ``closed_from``: its outer row is a history row, whose ``id`` is the account's.
     last_open = (
-        _history()
+        Account.history.filter(id=OuterRef("id"))
         .exclude(status=AccountStatus.CLOSED)
         .values("id")
         .annotate(last=Max("history_date"))

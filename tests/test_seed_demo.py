@@ -83,11 +83,6 @@ def test_the_demo_council_publishes_its_accounts_for_residents(settings: Any) ->
     assert lookup("@DemoHousing").verdict is Verdict.UNKNOWN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="public_accounts() reads no closing day when there are several accounts: its "
-    "last_open subquery's OuterRef('pk') is the history row's id, not the account's",
-)
 @pytest.mark.django_db
 def test_the_demo_register_says_when_the_museum_blog_closed(settings: Any) -> None:
     settings.DEBUG = True
