@@ -520,7 +520,8 @@ def test_the_list_filters_by_state_finds_an_author_and_pages_by_25(
     assert len(re.findall(r'href="/abuse-cases/[0-9]+/"', first)) == 25
     assert "Open a case" in first
     assert "@Gone" not in first
-    assert 'href="?state=open&amp;page=2"' in comms.get("/abuse-cases/").content.decode()
+    assert 'href="?page=2"' in comms.get("/abuse-cases/").content.decode()
+    assert 'href="?state=open&amp;page=2"' in comms.get("/abuse-cases/?state=open").content.decode()
     assert "@author00" in page_of(comms.get("/abuse-cases/?state=open&page=2"))
 
     closed_tab = page_of(comms.get("/abuse-cases/?state=closed"))
@@ -535,8 +536,8 @@ def test_the_list_filters_by_state_finds_an_author_and_pages_by_25(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("reader", ["legal", "hr"])
-def test_legal_and_hr_read_cases_but_open_none(
+@pytest.mark.parametrize("reader", ["legal", "hr", "auditor"])
+def test_legal_hr_and_auditors_read_cases_but_open_none(
     reader: str, case: AbuseCase, request: pytest.FixtureRequest, client_for: Any
 ) -> None:
     client = client_for(request.getfixturevalue(reader))
@@ -568,7 +569,7 @@ def _case_pages(case: AbuseCase) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("person", ["requester", "line_manager", "outsider", "auditor"])
+@pytest.mark.parametrize("person", ["requester", "line_manager", "outsider"])
 def test_nobody_else_finds_a_case(
     person: str,
     case: AbuseCase,
@@ -587,6 +588,35 @@ def test_nobody_else_finds_a_case(
     assert client.post("/abuse-cases/new/", case_answers(case.account, "")).status_code == 404
     assert client.get(f"/evidence/{Evidence.objects.get().pk}/").status_code == 404
     assert CaseStep.objects.count() == 2
+    assert AbuseCase.objects.get().state == CaseState.OPEN
+
+
+@pytest.mark.django_db
+def test_an_auditor_reads_a_case_but_never_acts_on_it(
+    case: AbuseCase, comms: Client, auditor: User, client_for: Any
+) -> None:
+    """Auditors follow the compliance statement's figures to the cases (AUD-1); every move
+    stays Communications' or Legal's, and the screenshots stay with them (INC-3)."""
+    record(comms, case, step(StepKind.SCREENSHOT, screenshot=upload(png())))
+    record(comms, case, step(StepKind.LEGAL_CONSULTED))
+    client = client_for(auditor)
+
+    read = [client.get(url).status_code for url in _case_pages(case)]
+    posted = [
+        client.post(url, {"outcome": "x", "advice": "x", "reason": "x"}).status_code
+        for url in _case_pages(case)[3:]
+    ]
+    page = page_of(client.get(f"/abuse-cases/{case.pk}/"))
+
+    assert read == [200, 404, 200, 404, 404, 404, 404]
+    assert posted == [404, 404, 404, 404]
+    assert client.post("/abuse-cases/new/", case_answers(case.account, "")).status_code == 404
+    assert client.get(f"/evidence/{Evidence.objects.get().pk}/").status_code == 404
+    assert "A post by @Troll" in page
+    assert "Record a step" not in page and "Record your advice" not in page
+    assert "/evidence/" not in page
+    assert CaseStep.objects.count() == 2
+    assert AbuseCase.objects.count() == 1
     assert AbuseCase.objects.get().state == CaseState.OPEN
 
 

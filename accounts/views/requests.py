@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -24,7 +25,7 @@ from accounts.rules import (
     named_approvers,
     step_approvers,
 )
-from accounts.selectors import current_step, requests_for_list, steps_waiting_for
+from accounts.selectors import current_step, requests_listed, steps_waiting_for
 from accounts.services.decisions import asks_branding, step_decide
 from accounts.services.requests import (
     IncompleteRequest,
@@ -38,21 +39,30 @@ from accounts.validation import EVIDENCE_SIGNATURES, chain_problems, request_pro
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
 from governance.models import Event, StepKind
+from governance.periods import period_from_query
 from governance.services.profile import profile_get
 
 PAGE_SIZE = 25
+# What the list's address says (?status=approved&from=2025-04-01&to=2026-03-31).
+LIST_KEEPS = ("status", "from", "to")
 
 
 @require_GET
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    page = Paginator(requests_for_list(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    account_requests = requests_listed(user, request.GET)
+    page = Paginator(account_requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    status = request.GET.get("status", "")
     return render(
         request,
         "accounts/request_list.html",
         {
             "waiting": steps_waiting_for(user),
             "page": page,
+            "period": period_from_query(request.GET),
+            "status_shown": RequestStatus(status).label if status in RequestStatus.values else "",
+            # The status and the period stay on every page of the list.
+            "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
             "sees_all": can_read_whole_register(user),
         },
     )

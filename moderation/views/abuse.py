@@ -24,6 +24,7 @@ from governance.formatting import long_date
 from governance.forms import shown_at_its_question
 from governance.http import AuthenticatedRequest
 from governance.models import Event
+from governance.periods import period_from_query
 from governance.services.profile import profile_get
 from moderation.abuse_forms import (
     STEP_CHOICES,
@@ -35,10 +36,11 @@ from moderation.abuse_forms import (
 )
 from moderation.access import access_abuse_case
 from moderation.forms import new_token
-from moderation.models import AbuseCase, CaseState, CaseStep, StepKind
+from moderation.models import AbuseCase, CaseStep, StepKind
 from moderation.rules import can_read_abuse_cases, can_run_abuse_cases, can_view_evidence
 from moderation.selectors import (
-    abuse_cases,
+    ALL,
+    abuse_cases_listed,
     blocks_ended,
     cases_about_the_same_author,
     cases_awaiting_advice,
@@ -55,8 +57,8 @@ from moderation.services.abuse import (
 from moderation.transitions import ABUSE_CASE, CLOSE, GIVE_ADVICE, RECORD_STEP, REOPEN
 
 PAGE_SIZE = 25
-# The tabs of the list: what ?state= says, and which cases it shows.
-TABS = {"open": CaseState.OPEN, "closed": CaseState.CLOSED, "all": None}
+# What the list's address says (?state=all&author=@someone&from=2025-04-01&to=2026-03-31).
+LIST_KEEPS = ("state", "author", "from", "to")
 
 
 def _not_at_a_question(
@@ -84,21 +86,20 @@ def _move_refused(request: AuthenticatedRequest, move: str, case: AbuseCase) -> 
 @allowed_if(can_read_abuse_cases)
 @require_GET
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
-    tab = request.GET.get("state", "open")
-    if tab not in TABS:
-        tab = "open"
-    author = request.GET.get("author", "").strip()[:200]
-    cases = abuse_cases(TABS[tab], author=author)
+    tab, cases = abuse_cases_listed(request.GET)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    period = period_from_query(request.GET)
     return render(
         request,
         "moderation/abuse_case_list.html",
         {
             "page": page,
             "tab": tab,
-            "author": author,
-            "query": urlencode({"state": tab, **({"author": author} if author else {})}),
-            "tabs": [("open", "Open"), ("closed", "Closed"), ("all", "All")],
+            "author": request.GET.get("author", "").strip()[:200],
+            "period": period,
+            # The tab, the search and the period stay on every page of the list.
+            "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
+            "tabs": [("open", "Open"), ("closed", "Closed"), (ALL, "All")],
             "can_open": can_run_abuse_cases(request.user),
         },
     )

@@ -3,6 +3,8 @@ record that one was changed, when and why."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,6 +17,7 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.forms import shown_at_its_question
 from governance.http import AuthenticatedRequest
+from governance.periods import period_from_query
 from moderation.access import access_account_for_passwords, access_task
 from moderation.forms import (
     NEVER_TYPED_HERE,
@@ -23,13 +26,13 @@ from moderation.forms import (
     TaskCancelForm,
     TaskDoneForm,
 )
-from moderation.models import CredentialTask, PasswordChange, TaskKind, TaskState
+from moderation.models import CredentialTask, PasswordChange, TaskKind
 from moderation.rules import (
     can_record_password_change,
     can_see_credential_tasks,
     can_view_device_report,
 )
-from moderation.selectors import tasks_for
+from moderation.selectors import ALL, tasks_listed
 from moderation.services.credentials import (
     account_url,
     password_change_record,
@@ -41,8 +44,8 @@ from moderation.services.credentials import (
 from moderation.transitions import CANCEL, COMPLETE, ROTATED, TASK
 
 PAGE_SIZE = 25
-# The tabs of the task list: what ?state= says, and which tasks it shows.
-TABS = {"": TaskState.OPEN, "done": TaskState.DONE, "cancelled": TaskState.CANCELLED}
+# What the task list's address says (?state=done&from=2025-04-01&to=2026-03-31).
+LIST_KEEPS = ("state", "from", "to")
 
 
 def _task_from_query(request: AuthenticatedRequest, account: Account) -> CredentialTask | None:
@@ -133,10 +136,7 @@ def compromise_report(request: AuthenticatedRequest, account_pk: int) -> HttpRes
 @allowed_if(can_see_credential_tasks)
 @require_GET
 def task_list(request: AuthenticatedRequest) -> HttpResponse:
-    tab = request.GET.get("state", "")
-    if tab not in TABS:
-        tab = ""
-    tasks = tasks_for(request.user, TABS[tab])
+    tab, tasks = tasks_listed(request.user, request.GET)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -144,8 +144,15 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page": page,
             "tab": tab,
-            "query": f"state={tab}" if tab else "",
-            "tabs": [("", "To do"), ("done", "Done"), ("cancelled", "No longer needed")],
+            "period": period_from_query(request.GET),
+            # The tab and the period stay on every page of the list.
+            "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
+            "tabs": [
+                ("", "To do"),
+                ("done", "Done"),
+                ("cancelled", "No longer needed"),
+                (ALL, "All"),
+            ],
         },
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,11 +23,12 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
 from governance.models import Event
+from governance.periods import period_from_query
 from moderation.access import access_device_report
 from moderation.device_forms import DEVICE_QUESTIONS, AccountsForm, DeviceForm
 from moderation.models import DeviceReport, ReportState, TaskState
 from moderation.rules import can_report_lost_device, can_see_every_task
-from moderation.selectors import device_reports_for
+from moderation.selectors import ALL, device_reports_listed
 from moderation.services.devices import (
     accounts_a_device_could_open,
     device_report_confirm,
@@ -38,6 +40,8 @@ ANSWERS = "lost_device"
 # The report just sent, for its confirmation panel: shown once, on the report's own page.
 SENT = "lost_device_sent"
 PAGE_SIZE = 25
+# What the list's address says (?state=closed&from=2025-04-01&to=2026-03-31).
+LIST_KEEPS = ("state", "from", "to")
 STEP_2_QUESTIONS = ("accounts", "held_second_factor", "held_recovery_phone")
 
 
@@ -210,9 +214,8 @@ def _sent_already(request: AuthenticatedRequest) -> HttpResponse:
 @allowed_if(can_report_lost_device)
 @require_GET
 def device_report_list(request: AuthenticatedRequest) -> HttpResponse:
-    state = request.GET.get("state")
-    state = state if state in ReportState.values else ReportState.OPEN
-    reports = device_reports_for(request.user, state).annotate(
+    state, reports = device_reports_listed(request.user, request.GET)
+    reports = reports.annotate(
         task_count=Count("tasks"),
         open_task_count=Count("tasks", filter=Q(tasks__state=TaskState.OPEN)),
     )
@@ -223,7 +226,10 @@ def device_report_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page": page,
             "state": state,
-            "query": f"state={state}",
+            "period": period_from_query(request.GET),
+            # The tab and the period stay on every page of the list.
+            "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
+            "tabs": [(ReportState.OPEN, "Open"), (ReportState.CLOSED, "Closed"), (ALL, "All")],
             "sees_all": can_see_every_task(request.user),
         },
     )
