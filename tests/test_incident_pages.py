@@ -32,6 +32,7 @@ from moderation.models import (
     TaskCause,
     TaskKind,
 )
+from moderation.services.impersonation import impersonation_report
 from moderation.services.incidents import incident_close, incident_report
 from tests.register_helpers import make_account
 
@@ -603,14 +604,16 @@ def test_nobody_else_finds_an_incident(
     )
     pages = [f"/incidents/{incident.pk}/{page}" for page in ("", "account/", "evidence/", "close/")]
 
-    for person in (colleague, outsider, legal, auditor):
+    for person in (colleague, outsider, legal):
         client = client_for(person)
         assert [client.get(url).status_code for url in pages] == [404, 404, 404, 404]
         assert incident.reference not in page_of(client.get("/incidents/"))
-    for person in (requester, line_manager, hr):
+    # Auditors read every incident, to follow the compliance statement's figures (AUD-1).
+    for person in (requester, line_manager, hr, auditor):
         client = client_for(person)
         assert [client.get(url).status_code for url in pages] == [200, 404, 404, 404]
         assert client.post(pages[3], {"outcome": "Closed by me"}).status_code == 404
+    assert incident.reference in page_of(client_for(auditor).get("/incidents/"))
     assert [client_for(communications).get(url).status_code for url in pages] == [200] * 4
     assert Incident.objects.get().state == IncidentState.OPEN
 
@@ -633,6 +636,117 @@ def test_a_line_manager_is_offered_to_raise_a_concern_with_hr(
     assert f'href="/concerns/new/?incident={incident.pk}"' in manager_page
     assert "raise a concern with HR" in manager_page
     assert "/concerns/new/" not in reporter_page
+
+
+@pytest.mark.django_db
+def test_an_auditor_reads_an_incident_but_makes_no_move(
+    requester: User, offers: Account, auditor: User, client_for: Any
+) -> None:
+    incident, _ = incident_report(
+        reporter=requester,
+        kind=IncidentKind.COMPROMISED_ACCOUNT,
+        happened_on=timezone.localdate(),
+        what_happened="Posts we did not write appeared overnight.",
+        account=offers,
+        evidence=png(),
+    )
+    client = client_for(auditor)
+
+    page = page_of(client.get(f"/incidents/{incident.pk}/"))
+    posted = [
+        client.post(f"/incidents/{incident.pk}/account/", {"account": str(offers.pk)}),
+        client.post(f"/incidents/{incident.pk}/evidence/", {"screenshot": png()}),
+        client.post(f"/incidents/{incident.pk}/close/", {"outcome": "Closed by the auditor"}),
+    ]
+
+    assert "Posts we did not write appeared overnight." in page
+    assert "Close it with an outcome" not in page
+    assert f'href="/incidents/{incident.pk}/close/"' not in page
+    assert "/evidence/" not in page.split('<h2 class="govuk-heading-m">Evidence</h2>')[1]
+    assert [response.status_code for response in posted] == [404, 404, 404]
+    incident.refresh_from_db()
+    assert incident.state == IncidentState.OPEN
+    assert incident.evidence.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# A report from a member of the public (an account pretending to be the council's)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_from_the_public_reads_well_on_every_page(
+    offers: Account, communications: User, hr: User, auditor: User, client_for: Any
+) -> None:
+    incident, _ = impersonation_report(
+        address="https://www.instagram.com/leisure_0ffers",
+        details="Offering free swim passes for bank details.",
+        contact_email="resident@example.org",
+        evidence=png(),
+        looks_like=offers,
+    )
+    comms = client_for(communications)
+
+    detail = text_of(comms.get(f"/incidents/{incident.pk}/"))
+    pages = [
+        comms.get(url)
+        for url in (
+            "/",
+            "/incidents/",
+            "/incidents/?kind=impersonation&state=all",
+            f"/incidents/{incident.pk}/account/",
+            f"/incidents/{incident.pk}/evidence/",
+            f"/incidents/{incident.pk}/close/",
+        )
+    ]
+    closed = comms.post(
+        f"/incidents/{incident.pk}/close/", {"outcome": "Reported to Instagram."}, follow=True
+    )
+
+    assert "An account pretending to be the council's" in detail
+    assert "Reported by A member of the public Reply to resident@example.org" in detail
+    assert (
+        "The account pretending to be the council's https://www.instagram.com/leisure_0ffers"
+        in (detail)
+    )
+    assert "Our account it looks like Leisure Offers" in detail
+    assert "What they saw Offering free swim passes for bank details." in detail
+    assert "What they had done" not in detail
+    assert "Web address of the post" not in detail
+    assert "Added by The member of the public who reported it" in detail
+    assert [page.status_code for page in pages] == [200] * 6
+    assert "by a member of the public" in text_of(pages[1])
+    assert "Reported by a member of the public on" in text_of(pages[0])
+    assert "Showing only: Accounts pretending to be the council's" in text_of(pages[2])
+    assert "reported by a member of the public" in text_of(pages[5])
+    assert (
+        f"{incident.reference} is closed. The member of the public who reported it is not told "
+        "by the portal: reply to resident@example.org if they should know."
+    ) in text_of(closed)
+    for reader in (hr, auditor):
+        assert "A member of the public" in text_of(
+            client_for(reader).get(f"/incidents/{incident.pk}/")
+        )
+
+
+@pytest.mark.django_db
+def test_a_report_from_the_public_without_an_address_says_so(
+    communications: User, requester: User, outsider: User, client_for: Any
+) -> None:
+    incident, _ = impersonation_report(address="@leisure_offers_official")
+
+    detail = text_of(client_for(communications).get(f"/incidents/{incident.pk}/"))
+    closed = client_for(communications).post(
+        f"/incidents/{incident.pk}/close/", {"outcome": "Not pretending."}, follow=True
+    )
+
+    assert "Reported by A member of the public They left no address to reply to" in detail
+    assert "The account pretending to be the council's @leisure_offers_official" in detail
+    assert "Our account it looks like None found in the register" in detail
+    assert f"{incident.reference} is closed." in text_of(closed)
+    assert Incident.objects.get().state == IncidentState.CLOSED
+    for person in (requester, outsider):
+        assert client_for(person).get(f"/incidents/{incident.pk}/").status_code == 404
+        assert incident.reference not in text_of(client_for(person).get("/incidents/?state=all"))
 
 
 # ---------------------------------------------------------------------------------------------

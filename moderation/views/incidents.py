@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -31,6 +32,7 @@ from governance.forms import shown_at_its_question
 from governance.http import AuthenticatedRequest
 from governance.models import Event
 from governance.navigation import offers
+from governance.periods import period_from_query
 from moderation import events
 from moderation.access import access_incident
 from moderation.forms import new_token
@@ -40,7 +42,7 @@ from moderation.incident_forms import (
     EvidenceForm,
     IncidentForm,
 )
-from moderation.models import Incident, IncidentState
+from moderation.models import Incident, IncidentKind, IncidentState
 from moderation.rules import (
     can_report_incident,
     can_see_every_incident,
@@ -48,7 +50,7 @@ from moderation.rules import (
     can_view_evidence,
     can_view_task,
 )
-from moderation.selectors import incidents_for, reportable_accounts
+from moderation.selectors import ALL, incidents_listed, reportable_accounts
 from moderation.services.incidents import (
     incident_add_evidence,
     incident_close,
@@ -58,6 +60,17 @@ from moderation.services.incidents import (
 from moderation.transitions import ADD_EVIDENCE, CLOSE, INCIDENT, LINK_ACCOUNT
 
 PAGE_SIZE = 25
+# What the list's address says (?state=all&kind=impersonation&from=2025-04-01&to=2026-03-31).
+LIST_KEEPS = ("state", "kind", "from", "to")
+# How the list says which kind it shows (a compliance figure links to one kind).
+KIND_LISTS: dict[str, str] = {
+    IncidentKind.MISTAKEN_POST: "Posts made by mistake",
+    IncidentKind.DATA_BREACH: "Data breaches",
+    IncidentKind.INAPPROPRIATE_CONTENT: "Inappropriate content on council accounts",
+    IncidentKind.SUSPICIOUS_CONTENT: "Suspicious content or links",
+    IncidentKind.COMPROMISED_ACCOUNT: "Accounts someone else may have control of",
+    IncidentKind.IMPERSONATION: "Accounts pretending to be the council's",
+}
 # The report just sent, for its confirmation panel: shown once, on the incident's own page.
 SENT = "incident_sent"
 # The most accounts the link page lists for one search.
@@ -108,18 +121,20 @@ def incident_new(request: AuthenticatedRequest) -> HttpResponse:
 @allowed_if(can_report_incident)
 @require_GET
 def incident_list(request: AuthenticatedRequest) -> HttpResponse:
-    state = request.GET.get("state")
-    state = state if state in IncidentState.values else IncidentState.OPEN
-    page = Paginator(incidents_for(request.user, state), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    state, incidents = incidents_listed(request.user, request.GET)
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    kind = request.GET.get("kind", "")
     return render(
         request,
         "moderation/incident_list.html",
         {
             "page": page,
             "state": state,
-            "query": f"state={state}",
+            "tabs": [(IncidentState.OPEN, "Open"), (IncidentState.CLOSED, "Closed"), (ALL, "All")],
+            "period": period_from_query(request.GET),
+            "kind_shown": KIND_LISTS.get(kind, ""),
+            # The tab, the kind and the period stay on every page of the list.
+            "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
             "sees_all": can_see_every_incident(request.user),
             "now": timezone.now(),
         },
@@ -341,6 +356,18 @@ def incident_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _closed_message(incident: Incident) -> str:
+    if incident.reporter_id is not None:
+        return f"{incident.reference} is closed. The reporter and their line manager are told."
+    # A member of the public is not told by the portal: only their address, if they gave one.
+    if incident.contact_email:
+        return (
+            f"{incident.reference} is closed. The member of the public who reported it is not "
+            f"told by the portal: reply to {incident.contact_email} if they should know."
+        )
+    return f"{incident.reference} is closed."
+
+
 @require_http_methods(["GET", "POST"])
 def incident_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = access_incident(request.user, pk)
@@ -356,9 +383,6 @@ def incident_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if elsewhere := _not_at_a_question(request, form, error, incident):
                 return elsewhere
         else:
-            messages.success(
-                request,
-                f"{incident.reference} is closed. The reporter and their line manager are told.",
-            )
+            messages.success(request, _closed_message(incident))
             return redirect("incident", pk=incident.pk)
     return render(request, "moderation/incident_close.html", {"incident": incident, "form": form})
