@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from typing import Any
 
 import pytest
@@ -24,13 +25,18 @@ from governance.models import Event, ServiceArea, User
 from moderation.models import ModeratorAssignment, PasswordChangeReason
 from moderation.services.assignments import assignment_end, assignment_record_existing
 from moderation.services.credentials import password_change_record
-from tests.register_helpers import make_account
+from tests.register_helpers import account_in, make_account
 
 UTC = datetime.UTC
 
 
 def page_of(response: Any) -> str:
     return response.content.decode()
+
+
+def error_summary(response: Any) -> list[str]:
+    summary = page_of(response).split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    return [message.strip() for message in re.findall(r"<a [^>]*>([^<]+)</a>", summary)]
 
 
 def names_on(response: Any) -> list[str]:
@@ -543,6 +549,69 @@ def test_communications_edits_and_the_timeline_says_what_changed(
     assert "Chris Evans changed the name" in page
     assert "name: Healthy → Healthy Living" in page
     assert "“Matches the new campaign”" in page
+
+
+@pytest.mark.django_db
+def test_communications_shows_an_active_account_on_the_public_register(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    client = client_for(communications)
+    before = page_of(client.get(f"/register/{account.pk}/"))
+    form = edit_form(account, published="on", reason="Residents ask which accounts are ours")
+
+    response = client.post(f"/register/{account.pk}/edit/", form, follow=True)
+
+    page = page_of(response)
+    account.refresh_from_db()
+    assert account.published is True
+    assert re.search(r'id="published">\s*No\s*</dd>', before)
+    assert re.search(r'id="published">\s*Yes\s*</dd>', page)
+    assert "Shown on the public register of official accounts" in page
+    assert "The account&#x27;s record was saved." in page
+    timeline = page.split('id="timeline"', 1)[1]
+    assert "<li>shown on the public register: no → yes</li>" in timeline
+    assert "“Residents ask which accounts are ours”" in timeline
+
+
+@pytest.mark.parametrize(
+    "status", [AccountStatus.SUSPENDED, AccountStatus.UNAPPROVED, AccountStatus.BEING_SET_UP]
+)
+@pytest.mark.django_db
+def test_only_an_active_account_can_be_shown_on_the_public_register(
+    status: str, communications: User, requester: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    account = account_in(status, communications, leisure, (requester,))
+    events = Event.objects.count()
+    form = edit_form(account, published="on", reason="Residents ask")
+
+    response = client_for(communications).post(f"/register/{account.pk}/edit/", form)
+
+    assert response.status_code == 200
+    assert error_summary(response) == ["Only an active account can be shown on the public register"]
+    # The message is said at the question itself, with the answer kept.
+    question = page_of(response).split('id="div_id_published"', 1)[1].split("</fieldset>", 1)[0]
+    assert "Only an active account can be shown on the public register" in question
+    assert 'name="published"' in question and "checked" in question
+    assert Event.objects.count() == events
+    account.refresh_from_db()
+    assert account.published is False
+
+
+@pytest.mark.django_db
+def test_the_account_page_says_a_published_account_is_hidden_while_suspended(
+    register: dict[str, Account], communications: User, client_for: Any
+) -> None:
+    account = register["healthy"]
+    client = client_for(communications)
+    client.post(f"/register/{account.pk}/edit/", edit_form(account, published="on"))
+    client.post(f"/register/{account.pk}/status/", {"action": "suspend", "reason": "Hacked"})
+
+    page = page_of(client.get(f"/register/{account.pk}/"))
+
+    assert re.search(r'id="published">\s*No: it is hidden while the account is suspended', page)
+    account.refresh_from_db()
+    assert account.published is True
 
 
 @pytest.mark.django_db
