@@ -36,6 +36,7 @@ HOSTS = {
     "instagr.am": "instagram",
     "linkedin.com": "linkedin",
     "youtube.com": "youtube",
+    "youtu.be": "youtube",  # always a video: no account in it
     "tiktok.com": "tiktok",
     "flickr.com": "flickr",
     "vimeo.com": "vimeo",
@@ -50,12 +51,16 @@ SHORT_LINK_HOSTS = {
     "bit.ly",
     "flic.kr",
 }
+# Paths that only redirect, on a platform's own host (tiktok.com/t/..., facebook.com/share/...).
+SHORT_LINK_PATHS = {"tiktok": {"t"}, "facebook": {"share"}}
 PREFIXES = ("www.", "m.", "mobile.", "web.", "business.", "touch.", "mbasic.", "uk.", "en-gb.")
 # First path segments that are pages of the platform, not accounts.
 NOT_ACCOUNTS = {
     "x": {"i", "home", "intent", "search", "hashtag", "share", "explore", "settings"},
     "facebook": {"watch", "events", "marketplace", "sharer", "sharer.php", "login", "help"},
     "instagram": {"p", "reel", "reels", "explore", "stories", "accounts"},
+    "tiktok": {"discover", "tag", "music", "explore", "foryou", "live", "search"},
+    "vimeo": {"channels", "groups", "showcase", "album", "ondemand", "categories", "search"},
 }
 
 
@@ -96,18 +101,17 @@ def _account_on(platform: str, parts: list[str], query: str) -> str:
     """The account's identifier from the path of an address on a known platform."""
     if platform == "facebook":
         number = parse_qs(query).get("id", [""])[0]
-        if parts and parts[0] == "profile.php" and number.isdigit():
+        # A profile by number, or a post on one (permalink.php, story.php: id= is the page's).
+        if parts and parts[0] in ("profile.php", "permalink.php", "story.php") and number.isdigit():
             return f"id:{number}"
         if len(parts) >= 3 and parts[0] in ("pages", "people") and parts[2].isdigit():
             return f"id:{parts[2]}"
         if len(parts) >= 2 and parts[0] in ("groups", "pg"):
             return parts[1] if parts[0] == "pg" else f"groups/{parts[1]}"
-    if (
-        platform == "linkedin"
-        and len(parts) >= 2
-        and parts[0] in ("company", "showcase", "school", "in")
-    ):
-        return parts[1]
+    if platform == "linkedin":
+        # Anything else (the feed, a post, jobs) is a page of LinkedIn, not an account.
+        named = len(parts) >= 2 and parts[0] in ("company", "showcase", "school", "in")
+        return parts[1] if named else ""
     if platform == "youtube" and parts:
         if parts[0].startswith("@"):
             return parts[0][1:]
@@ -120,6 +124,8 @@ def _account_on(platform: str, parts: list[str], query: str) -> str:
         return parts[1]
     if not parts or parts[0].lower() in NOT_ACCOUNTS.get(platform, set()):
         return ""
+    if platform == "vimeo" and parts[0].isdigit():
+        return ""  # a video
     return parts[0].lstrip("@")
 
 
@@ -134,14 +140,20 @@ def address_of(text: str) -> Address | None:
     """The account a handle or web address names, or None when it names none (a post on no
     account, a bare host). Raises ShortLink for a shortened link."""
     text = clean(text)[:LONGEST_INPUT]
-    if not text:
+    if not text or any(unicodedata.category(char) == "Cc" for char in text):
+        # Nothing copied from a browser or an app holds a control character inside it (and a
+        # NUL would be refused by PostgreSQL when the handle is looked up).
         return None
     if not _looks_like_address(text):
         handle = text.lstrip("@").strip()
         return Address("", handle.casefold()) if handle and " " not in handle else None
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        # "https://[": a bracket opens an IPv6 host that never closes, or holds no address.
+        return None
     host = _host(parts.netloc)
     if host in SHORT_LINK_HOSTS or parts.netloc.lower() in SHORT_LINK_HOSTS:
         raise ShortLink(host)
@@ -149,6 +161,9 @@ def address_of(text: str) -> Address | None:
     if parts.fragment.startswith("!/"):  # twitter.com/#!/handle, from before 2012
         path = parts.fragment[1:]
     platform = HOSTS.get(host, "")
+    first = _segments(path)[:1]
+    if first and first[0].lower() in SHORT_LINK_PATHS.get(platform, set()):
+        raise ShortLink(host)
     if platform:
         key = _account_on(platform, _segments(path), parts.query)
         return Address(platform, key.casefold()) if key else None
@@ -175,9 +190,10 @@ def addresses_of_account(platform: str, handle: str, url: str) -> set[Address]:
 
 
 def same_account(asked: Address, known: Address) -> bool:
-    if asked.key != known.key:
-        return False
-    return asked.platform in ("", known.platform) or known.platform == "web" == asked.platform
+    if known.platform == "web" == asked.platform:
+        # A post on a blog or a page of a site is on the account whose address starts it.
+        return asked.key == known.key or asked.key.startswith(f"{known.key}/")
+    return asked.key == known.key and asked.platform in ("", known.platform)
 
 
 # Letters of other alphabets that look like Latin letters, and digits that pass for letters.

@@ -102,7 +102,11 @@ class Answer:
 
 def _candidates(address: Address) -> QuerySet[Account]:
     """Published accounts that might be the one asked about: by handle, or by web address."""
-    key = address.key.split(":", 1)[-1].split("/")[-1]
+    if address.platform == "web":
+        # A page of a site: its account's address holds the site's host.
+        key = address.key.split("/", 1)[0]
+    else:
+        key = address.key.split(":", 1)[-1].split("/")[-1]
     handle_or_url = Q(handle__iexact=key) | Q(handle__iexact=f"@{key}") | Q(url__icontains=key)
     return public_accounts().filter(handle_or_url)
 
