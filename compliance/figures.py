@@ -16,7 +16,7 @@ import datetime
 import math
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -71,12 +71,15 @@ class Part:
     words: str
     url_name: str = ""
     query: str = ""
+    # The record's key, for a part that counts one record and links to it.
+    args: tuple[Any, ...] = ()
 
     @property
     def url(self) -> str:
         if not self.url_name:
             return ""
-        return f"{reverse(self.url_name)}?{self.query}" if self.query else reverse(self.url_name)
+        path = reverse(self.url_name, args=self.args)
+        return f"{path}?{self.query}" if self.query else path
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,10 @@ def secure_sessions(basis: Basis) -> Figure:
 
 def reviews(basis: Basis) -> Figure:
     overdue = _register(
-        basis, "review_overdue=on", "active account overdue for review", "overdue for review"
+        basis,
+        "review_overdue=on",
+        "active account overdue for review",
+        "active accounts overdue for review",
     )
     active = _register(basis, "status=active", "active account", "active accounts")
     return Figure([active, overdue])
@@ -224,19 +230,25 @@ def declarations(basis: Basis) -> Figure:
             [unsigned],
             "Who held a declaration on a past date is shown account by account in the register.",
         )
+    # Each part is one list's count: "47 of 50 hold a current declaration" adds two lists
+    # (current, and due to be signed again soon), so it is said in the note.
     everyone = _declarations("")
     current = _declarations("status=current")
     due = _declarations("status=due")
     suspended = _declarations("suspended=on")
+    holding = current.count + due.count
     return Figure(
         [
-            Part(current.count + due.count, f"of {everyone.count} moderators hold a current "
-                 "declaration", everyone.url_name, everyone.query),
-            Part(current.count, "current", current.url_name, current.query),
-            Part(due.count, "due to be signed again soon", due.url_name, due.query),
-            Part(suspended.count, "suspended", suspended.url_name, suspended.query),
+            replace(everyone, words=_plural(everyone.count, "moderator must hold a declaration",
+                                            "moderators must hold a declaration")),
+            replace(current, words=_plural(current.count, "holds a current one",
+                                           "hold a current one")),
+            replace(due, words=_plural(due.count, "holds one due to be signed again soon",
+                                       "hold one due to be signed again soon")),
+            replace(suspended, words="suspended"),
             unsigned,
-        ]
+        ],
+        f"{holding} of {everyone.count} moderators hold a current declaration.",
     )  # fmt: skip
 
 
@@ -367,7 +379,7 @@ def policy_review(basis: Basis) -> Figure:
     assert published is not None
     return Figure(
         [Part(1, f"version in force: {version.version}, published on {long_date(published)}",
-              "policy_versions")],
+              "policy_version", args=(version.pk,))],
         review,
     )  # fmt: skip
 
