@@ -13,12 +13,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 
+from accounts.models import Account
 from compliance.figures import FIGURES, Basis, Figure
 from compliance.rules import council_wide
 from governance.controls import CONTROLS, Control
-from governance.models import PolicyProfile, Preset, User
+from governance.models import Event, PolicyProfile, Preset, User
 from governance.periods import Period, end_of_day
 from governance.services.events import Checkpoint, events_checkpoint
 from governance.services.profile import profile_get
@@ -61,6 +63,19 @@ def profile_as_at(day: datetime.date) -> PolicyProfile:
     record = history.filter(history_date__lt=end_of_day(day)).order_by("-history_date").first()
     record = record or history.order_by("history_date").first()
     return record.instance if record is not None else profile_get()
+
+
+def records_begin() -> datetime.date:
+    """The first day a statement can be built for: the day of the event log's first event, or
+    of the register's first history row if that is earlier (a register loaded before the log
+    began). Today, when the portal holds neither yet."""
+    firsts = [
+        Event.objects.aggregate(first=Min("occurred_at"))["first"],
+        Account.history.aggregate(first=Min("history_date"))["first"],
+    ]
+    return min(
+        (timezone.localdate(first) for first in firsts if first), default=timezone.localdate()
+    )
 
 
 def default_period(as_at: datetime.date) -> Period:

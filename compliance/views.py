@@ -1,14 +1,126 @@
-"""The compliance statement and the clause map (AUD-1). Filled in by its pages."""
+"""The compliance statement, its CSV and the clause map (AUD-1). Everyone the rules refuse is
+answered 404, whatever the method."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from typing import Any
 
+from django.contrib import messages
+from django.db.models import Field
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.decorators.http import require_GET
+
+from compliance.exports import csv_response
+from compliance.forms import StatementForm, quick_choices
+from compliance.rules import can_follow_figures, can_view_clause_map, can_view_statement
+from compliance.statement import Row, records_begin, statement_build
+from governance.controls import CONTROLS, DERBY, MANCHESTER, MELTON, TELFORD, Control
+from governance.decorators import allowed_if
 from governance.http import AuthenticatedRequest
+from governance.models import PolicyProfile
+from governance.rules import can_view_profile
+from governance.services.profile import profile_get
+
+POLICY_COLUMNS = [
+    (MANCHESTER, "Manchester"),
+    (TELFORD, "Telford & Wrekin"),
+    (MELTON, "Melton"),
+    (DERBY, "Derby"),
+]
 
 
+def rule_label(control: Control) -> str:
+    """The profile rule that switches a control off, as the policy profile page names it."""
+    field = PolicyProfile._meta.get_field(control.switched_by)
+    assert isinstance(field, Field)
+    return capfirst(str(field.verbose_name))
+
+
+def _form(request: AuthenticatedRequest) -> StatementForm:
+    return StatementForm(request.GET, today=timezone.localdate(), records_begin=records_begin())
+
+
+def _groups(rows: list[Row]) -> list[tuple[str, str, list[Row]]]:
+    return [
+        (
+            "Clauses of your policy",
+            "The controls that enforce a clause of the council's policy, with the clause.",
+            [row for row in rows if row.clauses],
+        ),
+        (
+            "Also enforced by the portal",
+            "The council's policy is silent on these; the portal enforces them as its default.",
+            [row for row in rows if not row.clauses],
+        ),
+    ]
+
+
+@allowed_if(can_view_statement)
+@require_GET
 def compliance_statement(request: AuthenticatedRequest) -> HttpResponse:
-    raise Http404
+    form = _form(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "quick_choices": quick_choices(timezone.localdate(), form.records_begin),
+    }
+    if form.is_bound and not form.is_valid():
+        # The form and its messages only: a statement for other dates than those asked for
+        # could be printed and filed as the one asked for.
+        return render(request, "compliance/statement.html", context)
+    if form.typed_in:
+        return redirect(f"{reverse('compliance')}?{form.chosen_query()}")
+    statement = statement_build(request.user, *form.chosen())
+    return render(
+        request,
+        "compliance/statement.html",
+        {
+            **context,
+            "statement": statement,
+            "groups": _groups(statement.rows),
+            "rule_labels": {row.control.key: rule_label(row.control) for row in statement.rows
+                            if row.control.switched_by},
+            "follow": can_follow_figures(request.user),
+            "csv_query": form.chosen_query(),
+        },
+    )  # fmt: skip
 
 
-compliance_statement_csv = clause_map = compliance_statement
+@allowed_if(can_view_statement)
+@require_GET
+def compliance_statement_csv(request: AuthenticatedRequest) -> HttpResponse:
+    form = _form(request)
+    if form.is_bound and not form.is_valid():
+        # Never a download that looks right but is for other dates than those asked for.
+        messages.error(request, "Correct the dates before downloading the statement.")
+        return redirect(f"{reverse('compliance')}?{request.GET.urlencode()}")
+    statement = statement_build(request.user, *form.chosen())
+    return csv_response(statement, links=can_follow_figures(request.user))
+
+
+@allowed_if(can_view_clause_map)
+@require_GET
+def clause_map(request: AuthenticatedRequest) -> HttpResponse:
+    profile = profile_get()
+    rows = [
+        {
+            "control": control,
+            "clauses": [control.clauses_for(policy) for policy, _ in POLICY_COLUMNS],
+            "on": control.is_on(profile),
+            "rule": rule_label(control) if control.switched_by else "",
+        }
+        for control in CONTROLS
+    ]
+    return render(
+        request,
+        "compliance/clause_map.html",
+        {
+            "rows": rows,
+            "columns": POLICY_COLUMNS,
+            "profile": profile,
+            "can_view_profile": can_view_profile(request.user),
+        },
+    )
