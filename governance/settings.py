@@ -233,6 +233,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+    # The public register (official/ratelimit.py): a resident checks a few handles and sends a
+    # report now and then; a council office behind one address may check many more.
+    "official_check": "60/m/ip,600/h/ip",
+    "official_report": "5/10m/ip,20/d/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = f"{COUNCIL_NAME} {SERVICE_NAME}"
