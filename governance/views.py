@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import roles
 from governance.celery import app as celery_app
+from governance.controls import ControlChange, controls_changed
 from governance.decorators import allowed_if
 from governance.forms import PresetForm, ProfileForm, StaffImportConfirmForm, StaffImportForm
 from governance.http import AuthenticatedRequest
 from governance.models import PolicyProfile, Preset, ServiceArea, StaffImport
-from governance.navigation import sections_for
-from governance.presets import PRESETS, PROFILE_FIELDS
+from governance.navigation import offers, sections_for
+from governance.presets import PRESETS, PROFILE_FIELDS, preset_values
 from governance.rules import (
     can_change_profile,
     can_import_staff,
@@ -254,6 +255,61 @@ def policy_profile(request: AuthenticatedRequest) -> HttpResponse:
             "rows": rows,
             "can_change": can_change_profile(request.user),
             "presets": [(key, Preset(key).label) for key in PRESETS],
+            "offers_clause_map": offers(request.user, "compliance_clauses"),
+        },
+    )
+
+
+# The answers a check page posts back: the change's controls, as the administrator saw them.
+CHECKED = "checked"
+# "Go back and change": the form again, with the answers as they were.
+BACK = "back"
+
+
+def _changes_seen(lost: list[ControlChange], gained: list[ControlChange]) -> str:
+    """What the check page showed, so that a change that switches something else by the time
+    it is confirmed (another administrator saved first) is checked again."""
+    return " ".join(
+        [f"-{change.control.key}" for change in lost]
+        + [f"+{change.control.key}" for change in gained]
+    )
+
+
+def _check_changes(
+    request: AuthenticatedRequest,
+    *,
+    lost: list[ControlChange],
+    gained: list[ControlChange],
+    policy: str,
+    confirm_label: str,
+) -> HttpResponse | None:
+    """Before a change that switches a control off or on is saved: the page that says what the
+    council loses and gains, with the clauses of its policy each control serves (AUD-1). None
+    when there is nothing to check, or the administrator confirmed what is still true."""
+    if not lost and not gained:
+        return None
+    seen = _changes_seen(lost, gained)
+    checked = request.POST.get(CHECKED)
+    if checked == seen:
+        return None
+    answers = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in {"csrfmiddlewaretoken", CHECKED, BACK}
+        for value in values
+    ]
+    return render(
+        request,
+        "governance/policy_profile_check.html",
+        {
+            "lost": lost,
+            "gained": gained,
+            "policy": Preset(policy).label,
+            "answers": answers,
+            "seen": seen,
+            "changed_since": checked is not None,
+            "confirm_label": confirm_label,
+            "offers_clause_map": offers(request.user, "compliance_clauses"),
         },
     )
 
@@ -264,8 +320,19 @@ def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_get()
     initial = {"preset": profile.preset} if profile.preset in PRESETS else {}
     form = PresetForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        profile = profile_apply_preset(actor=request.user, preset=form.cleaned_data["preset"])
+    if request.method == "POST" and form.is_valid() and BACK not in request.POST:
+        preset = form.cleaned_data["preset"]
+        lost, gained = controls_changed(profile, preset_values(preset), preset)
+        check = _check_changes(
+            request,
+            lost=lost,
+            gained=gained,
+            policy=preset,
+            confirm_label=f"Apply {Preset(preset).label}'s rules",
+        )
+        if check is not None:
+            return check
+        profile = profile_apply_preset(actor=request.user, preset=preset)
         messages.success(request, f"The portal now applies {profile.get_preset_display()}'s rules.")
         return redirect("policy_profile")
     return render(request, "governance/policy_profile_preset.html", {"form": form})
@@ -276,8 +343,20 @@ def policy_profile_preset(request: AuthenticatedRequest) -> HttpResponse:
 def policy_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_get()
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
-    if request.method == "POST" and form.is_valid():
+    # is_valid() writes the answers onto the form's instance: compare with a fresh copy.
+    before = profile_get()
+    if request.method == "POST" and form.is_valid() and BACK not in request.POST:
         values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        lost, gained = controls_changed(before, values, before.based_on)
+        check = _check_changes(
+            request,
+            lost=lost,
+            gained=gained,
+            policy=before.based_on,
+            confirm_label="Save the change",
+        )
+        if check is not None:
+            return check
         profile_update(actor=request.user, values=values, reason=form.cleaned_data["reason"])
         messages.success(request, "The policy profile was saved.")
         return redirect("policy_profile")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -81,8 +82,14 @@ def test_administrator_chooses_a_preset_in_the_browser(
     administrator: User, client_for: Any
 ) -> None:
     client = client_for(administrator)
+    profile_get()
 
-    response = client.post("/policy-profile/preset/", {"preset": "melton"}, follow=True)
+    check = client.post("/policy-profile/preset/", {"preset": "melton"})
+    assert "Check what changes" in check.content.decode()
+    assert profile_get().preset == Preset.MANCHESTER
+    response = client.post(
+        "/policy-profile/preset/", {"preset": "melton", "checked": "+facebook_purpose"}, follow=True
+    )
 
     page = response.content.decode()
     assert "The portal now applies Melton Borough Council" in page
@@ -162,8 +169,13 @@ def test_the_declaration_rules_are_saved_from_the_profile_form(
         "policy_review_reminder_days": "60",
     }
     del form["ask_declaration_questions"]
+    client = client_for(administrator)
 
-    response = client_for(administrator).post("/policy-profile/edit/", form)
+    check = client.post("/policy-profile/edit/", form)
+    assert check.status_code == 200
+    assert "Policy accepted before a request" in page_text(check)
+    assert PolicyProfile.objects.get().require_requester_declaration is False
+    response = client.post("/policy-profile/edit/", {**form, "checked": "+requester_declaration"})
 
     assert response.status_code == 302
     profile = PolicyProfile.objects.get()
@@ -258,3 +270,201 @@ def test_profile_page_shows_where_each_rule_comes_from(auditor: User, client_for
     assert "MSM 5.12, MDM 8.9 &#x27;regularly review&#x27;" in page
     assert "Head of Service → Communications" in page
     assert "Choose a council" not in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking what a change loses and gains before it is saved (issue 11: the clause map)
+
+
+def page_text(response: Any) -> str:
+    """The words of the page, its entities read and its markup gone."""
+    words = re.sub(r"<[^>]+>", " ", html.unescape(response.content.decode()))
+    return re.sub(r"\s+", " ", words)
+
+
+def page_text_of(fragment: str) -> str:
+    """The words of part of a page."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(fragment))).strip()
+
+
+def hidden_answers(response: Any) -> dict[str, list[str]]:
+    """What the check page's form posts back."""
+    found: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)">', response.content.decode()
+    ):
+        found.setdefault(name, []).append(html.unescape(value))
+    return found
+
+
+@pytest.mark.django_db
+def test_switching_a_control_off_shows_what_the_council_loses_before_saving(
+    administrator: User, client_for: Any
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.DERBY)
+    client = client_for(administrator)
+    form = {
+        **FORM,
+        "require_budget_code": "on",
+        "require_data_protection_training": "on",
+        "require_requester_declaration": "on",
+        "required_business_case_fields": ["purpose_audience", "aims"],
+        "reason": "The line manager step slows every request",
+    }
+    events = Event.objects.count()
+
+    check = client.post("/policy-profile/edit/", form)
+
+    words = page_text(check)
+    assert check.status_code == 200
+    assert "Check what changes" in words
+    assert "You lose The requester's line manager approves first — DER 'Line manager approval'" in (
+        words
+    )
+    assert "You gain" not in words
+    assert "Nothing has been saved yet." in words
+    assert "Save the change" in words and "Go back and change" in words
+    assert PolicyProfile.objects.get().require_line_manager_approval is True
+    assert Event.objects.count() == events
+    answers = hidden_answers(check)
+    assert answers["checked"] == ["-line_manager"]
+    assert answers["required_business_case_fields"] == ["purpose_audience", "aims"]
+    assert answers["reason"] == ["The line manager step slows every request"]
+    assert "require_line_manager_approval" not in answers
+
+    saved = client.post("/policy-profile/edit/", answers, follow=True)
+
+    assert "The policy profile was saved." in page_text(saved)
+    profile = PolicyProfile.objects.get()
+    assert profile.require_line_manager_approval is False
+    assert profile.preset == Preset.CUSTOM
+    assert profile.based_on == Preset.DERBY
+    assert Event.objects.get(action="profile.updated").reason == (
+        "The line manager step slows every request"
+    )
+
+
+@pytest.mark.django_db
+def test_a_change_lists_what_it_gains_and_loses_with_the_councils_clauses(
+    administrator: User, client_for: Any
+) -> None:
+    profile_get()  # Manchester's
+    form = {**FORM, "require_line_manager_approval": "on"}
+    del form["require_head_of_service_approval"]
+
+    check = client_for(administrator).post("/policy-profile/edit/", form)
+
+    lost = check.content.decode().split('id="lost">', 1)[1].split("</ul>", 1)[0]
+    gained = check.content.decode().split('id="gained">', 1)[1].split("</ul>", 1)[0]
+    assert page_text_of(lost) == "The Head of Service approves — MSM 5.2, MDM 8.4"
+    assert page_text_of(gained) == (
+        "The requester's line manager approves first — the portal's own rule: "
+        "Manchester City Council's policy has no clause for it"
+    )
+    assert hidden_answers(check)["checked"] == ["-head_of_service +line_manager"]
+    assert PolicyProfile.objects.get().require_head_of_service_approval is True
+
+
+@pytest.mark.django_db
+def test_applying_a_preset_lists_what_it_loses_with_the_new_policys_clauses(
+    administrator: User, client_for: Any
+) -> None:
+    profile_apply_preset(actor=administrator, preset=Preset.MANCHESTER)
+    client = client_for(administrator)
+
+    check = client.post("/policy-profile/preset/", {"preset": "derby"})
+
+    words = page_text(check)
+    assert "You gain" in words and "You lose" not in words
+    assert "The requester's line manager approves first — DER 'Line manager approval'" in words
+    assert (
+        "A licence budget for the management platform — DER 'Social media for work use' "
+        "(budget for a user licence)"
+    ) in words
+    assert "Apply Derby City Council's rules" in words
+    assert PolicyProfile.objects.get().preset == Preset.MANCHESTER
+    assert Event.objects.filter(action="profile.preset_applied").count() == 1  # Manchester's
+
+    applied = client.post("/policy-profile/preset/", hidden_answers(check), follow=True)
+
+    assert "The portal now applies Derby City Council's rules." in page_text(applied)
+    assert PolicyProfile.objects.get().require_budget_code is True
+
+
+@pytest.mark.django_db
+def test_going_back_from_the_check_keeps_the_answers_and_saves_nothing(
+    administrator: User, client_for: Any
+) -> None:
+    profile_get()
+    client = client_for(administrator)
+    form = {**FORM, "facebook_purpose_rule": "on", "review_cadence_months": "4"}
+    check = client.post("/policy-profile/edit/", form)
+
+    back = client.post("/policy-profile/edit/", {**hidden_answers(check), "back": "1"})
+    preset_check = client.post("/policy-profile/preset/", {"preset": "melton"})
+    preset_back = client.post(
+        "/policy-profile/preset/", {**hidden_answers(preset_check), "back": "1"}
+    )
+
+    page = back.content.decode()
+    assert back.status_code == 200
+    assert "Adjust the policy profile" in page
+    assert re.search(r'name="facebook_purpose_rule"[^>]*checked', page)
+    assert 'name="review_cadence_months" value="4"' in page
+    assert "Audit committee asked" in page
+    assert "There is a problem" not in page
+    assert re.search(r'value="melton"[^>]*checked', preset_back.content.decode())
+    profile = PolicyProfile.objects.get()
+    assert (profile.facebook_purpose_rule, profile.review_cadence_months) == (False, 3)
+    assert profile.preset == Preset.MANCHESTER
+    assert not Event.objects.filter(action__startswith="profile.").exists()
+
+
+@pytest.mark.django_db
+def test_a_change_that_switches_no_control_saves_at_once(
+    administrator: User, client_for: Any
+) -> None:
+    profile_get()
+
+    response = client_for(administrator).post(
+        "/policy-profile/edit/", {**FORM, "review_cadence_months": "6"}
+    )
+
+    assert response.status_code == 302
+    assert PolicyProfile.objects.get().review_cadence_months == 6
+
+
+@pytest.mark.django_db
+def test_a_check_gone_stale_is_shown_again_before_anything_is_saved(
+    administrator: User, client_for: Any
+) -> None:
+    """Another administrator switched the line manager step on while this one was checking
+    a change that switched the Head of Service off: the same answers now do more."""
+    profile_get()
+    client = client_for(administrator)
+    form = {**FORM, "require_line_manager_approval": "on"}
+    del form["require_head_of_service_approval"]
+    check = client.post("/policy-profile/edit/", form)
+    assert hidden_answers(check)["checked"] == ["-head_of_service +line_manager"]
+    profile_update(
+        actor=administrator, values={"require_line_manager_approval": True}, reason="Agreed"
+    )
+
+    again = client.post("/policy-profile/edit/", hidden_answers(check))
+
+    assert again.status_code == 200
+    assert "The profile has changed since you checked" in page_text(again)
+    assert hidden_answers(again)["checked"] == ["-head_of_service"]
+    assert PolicyProfile.objects.get().require_head_of_service_approval is True
+    saved = client.post("/policy-profile/edit/", hidden_answers(again))
+    assert saved.status_code == 302
+    assert PolicyProfile.objects.get().require_head_of_service_approval is False
+
+
+@pytest.mark.django_db
+def test_the_profile_page_links_to_the_clause_map_for_those_who_may_read_it(
+    administrator: User, auditor: User, legal: User, client_for: Any
+) -> None:
+    for person, linked in ((administrator, True), (auditor, True), (legal, False)):
+        page = client_for(person).get("/policy-profile/").content.decode()
+        assert ('href="/compliance/clauses/"' in page) is linked, person
