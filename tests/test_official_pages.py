@@ -24,8 +24,10 @@ from PIL import Image
 
 from accounts.models import Account, AccountReview, AccountStatus, Platform
 from accounts.services.register import account_change_status, account_record_unapproved
+from governance.errors import DomainError
 from governance.models import ServiceArea, User
 from moderation.models import Evidence, Incident, IncidentKind
+from moderation.services.impersonation import impersonation_report
 from tests.conftest import make_person
 from tests.register_helpers import make_account
 
@@ -918,6 +920,18 @@ def test_a_report_with_a_problem_says_it_at_its_question_and_keeps_nothing(
         assert 'value="resident@example.com"' in page
     if field != "details":
         assert ">A fake page</textarea>" in page
+
+
+@pytest.mark.django_db
+def test_the_report_service_refuses_an_email_address_longer_than_its_field() -> None:
+    # Django's validator accepts it (up to 320 characters); the field holds 254.
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".com"
+
+    with pytest.raises(DomainError) as refused:
+        impersonation_report(address="@FakeDemo", contact_email=address)
+
+    assert refused.value.field == "contact_email"
+    assert not Incident.objects.exists()
 
 
 @pytest.mark.django_db

@@ -27,6 +27,8 @@ from moderation.services.evidence import CheckedImage, evidence_checked, evidenc
 from moderation.services.incidents import incident_url
 
 LONGEST_ADDRESS = 500
+LONGEST_EMAIL = 254
+WRONG_EMAIL = "Enter an email address in the correct format, like name@example.com"
 NOTHING_DESCRIBED = "No description was given."
 
 
@@ -57,10 +59,11 @@ def impersonation_report(
         try:
             validate_email(contact_email)
         except Exception as error:
-            raise DomainError(
-                "Enter an email address in the correct format, like name@example.com",
-                field="contact_email",
-            ) from error
+            raise DomainError(WRONG_EMAIL, field="contact_email") from error
+        if len(contact_email) > LONGEST_EMAIL:
+            # Django's validator takes up to 320 characters; the field holds 254 (PostgreSQL
+            # would refuse the row).
+            raise DomainError(WRONG_EMAIL, field="contact_email")
     checked = evidence_checked(evidence) if evidence is not None else None
     with transaction.atomic():
         if started_with:
