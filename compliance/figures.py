@@ -90,7 +90,7 @@ class Figure:
     @property
     def text(self) -> str:
         said = "; ".join(f"{part.count} {part.words}" for part in self.parts)
-        return " ".join(piece for piece in (said, self.note) if piece)
+        return ". ".join(piece for piece in (said, self.note) if piece)
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -422,13 +422,13 @@ def test_figures_say_what_happened_in_the_period(council: dict[str, Any], audito
     }
 
     assert texts["lost_devices"] == (
-        "2 lost or stolen devices reported in the period Passwords were changed within 1 day "
+        "2 lost or stolen devices reported in the period. Passwords were changed within 1 day "
         "(median) of the report; 1 still waiting."
     )
     assert texts["incidents"] == ("3 incidents reported in the period; 1 of them a data breach")
     assert texts["declarations"].endswith("2 of 3 moderators hold a current declaration.")
     assert texts["policy_review"] == (
-        "1 version in force: 2.0, published on 2 February 2026 Its review is due on 2 February "
+        "1 version in force: 2.0, published on 2 February 2026. Its review is due on 2 February "
         "2027."
     )
     assert texts["approval"] == (
