@@ -140,3 +140,16 @@ def test_every_project_url_was_walked(url_arguments: dict[str, str]) -> None:  #
     names = {route.name for route in project_routes()}
 
     assert {"breach", "breach_person", "breach_reads", "register_export_xlsx"} <= names
+    # issue 11: the compliance statement, its CSV and clause map, and the public register
+    assert {
+        "compliance",
+        "compliance_csv",
+        "compliance_clauses",
+        "official_accounts",
+        "official_check",
+        "official_report",
+        "official_report_sent",
+        "official_open_data",
+        "official_open_data_csv",
+        "official_open_data_json",
+    } <= names

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -60,6 +61,9 @@ def mfa_users(outcome: str, others: str) -> Expectation:
 
 
 ORGANISATION_READERS = ("communications", "hr", "auditor", "administrator")
+# The compliance statement's readers (AUD-1); administrators also read the clause map, before
+# they change the policy profile.
+STATEMENT_READERS = ("communications", "auditor", "policy_owner")
 
 # Anonymous visitors may open only these without signing in.
 PUBLIC = {
@@ -79,6 +83,14 @@ PUBLIC = {
     "account_confirm_login_code",
     "account_logout",
     "socialaccount_signup",
+    # the public register of official accounts (issue 11)
+    "official_accounts",
+    "official_check",
+    "official_report",
+    "official_report_sent",
+    "official_open_data",
+    "official_open_data_csv",
+    "official_open_data_json",
 }
 
 MATRIX: dict[str, Expectation] = {
@@ -157,18 +169,19 @@ MATRIX: dict[str, Expectation] = {
     "policy_question_edit": only("policy_owner"),
     "policy_question_delete": only("policy_owner"),
     # incidents: the requester reported a compromised account they moderate, with a
-    # screenshot; the requester's line manager was told
+    # screenshot; the requester's line manager was told. Auditors read every incident, to follow
+    # the compliance statement's figures (AUD-1), and make no move.
     "incidents": everyone(),
     "incident_new": everyone(),
-    "incident": only("requester", "line_manager", "communications", "hr"),
+    "incident": only("requester", "line_manager", "communications", "hr", "auditor"),
     "incident_account": only("communications"),
     "incident_evidence": only("communications"),
     "incident_close": only("communications"),
     # public abuse cases: an open case with a screenshot on which Legal was consulted; reopen
-    # is tried on a closed case. Evidence is the open case's screenshot.
-    "abuse_cases": only("communications", "legal", "hr"),
+    # is tried on a closed case. Evidence is the open case's screenshot, never an auditor's.
+    "abuse_cases": only("communications", "legal", "hr", "auditor"),
     "abuse_case_new": only("communications"),
-    "abuse_case": only("communications", "legal", "hr"),
+    "abuse_case": only("communications", "legal", "hr", "auditor"),
     "abuse_case_step": only("communications"),
     "abuse_case_advice": only("legal"),
     "abuse_case_close": only("communications"),
@@ -187,6 +200,19 @@ MATRIX: dict[str, Expectation] = {
     "breach_reads": only("hr"),
     "concern_new": only("line_manager", "head_of_service", "communications"),
     "concern_received": only("line_manager", "head_of_service", "communications"),
+    # the compliance statement (issue 11): its figures, their CSV and the clause map
+    "compliance": only(*STATEMENT_READERS),
+    "compliance_csv": only(*STATEMENT_READERS),
+    "compliance_clauses": only(*STATEMENT_READERS, "administrator"),
+    # the public register of official accounts: no sign-in, the same for everyone. The check
+    # is tried with an address, and the report as its empty form.
+    "official_accounts": everyone(anonymous=OK),
+    "official_check": everyone(anonymous=OK),
+    "official_report": everyone(anonymous=OK),
+    "official_report_sent": everyone(anonymous=OK),
+    "official_open_data": everyone(anonymous=OK),
+    "official_open_data_csv": everyone(anonymous=OK),
+    "official_open_data_json": everyone(anonymous=OK),
     # django-allauth
     "account_email": everyone(),
     "account_login": everyone("302:/", anonymous=OK),
@@ -269,6 +295,10 @@ ROUTE_OBJECTS = {
     "breach_move": {"pk": "breach"},
     "breach_person": {"pk": "person"},
 }
+
+
+# What each page's address asks, where the page needs a question to answer.
+ROUTE_QUERIES = {"official_check": {"address": "account_address"}}
 
 
 def png() -> SimpleUploadedFile:
@@ -364,6 +394,7 @@ def url_arguments(
         "breach": str(concern.pk),
         "person": str(requester.pk),
         "account": str(account.pk),
+        "account_address": account.url,
         "assignment": str(account.assignments.get(person=requester).pk),
         "task": str(ended.tasks.get().pk),
         "report": str(report.pk),
@@ -399,7 +430,8 @@ def url_for(route: Route, arguments: dict[str, str]) -> str:
     if route.positional:
         ids = [arguments["object_id"], arguments["history_id"]][: route.positional]
         return reverse(route.name, args=ids)
-    return reverse(route.name, kwargs=kwargs)
+    asked = {name: arguments[key] for name, key in ROUTE_QUERIES.get(route.name, {}).items()}
+    return reverse(route.name, kwargs=kwargs) + (f"?{urlencode(asked)}" if asked else "")
 
 
 def check(response: Any, outcome: str) -> None:
