@@ -4,6 +4,7 @@ step (``step_approvers`` / ``steps_awaiting``) and who may see a request or an a
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Account, AccountRequest, AccountStatus, ApprovalStep, RequestStatus
 from accounts.rules import (
@@ -18,6 +19,10 @@ from accounts.rules import (
 from governance import roles
 from governance.models import Preset, ServiceArea, User
 from governance.services.profile import profile_apply_preset
+from moderation.models import Incident, IncidentKind
+from moderation.rules import can_see_every_incident, can_view_incident, incidents_visible_to
+from moderation.services.impersonation import impersonation_report
+from moderation.services.incidents import incident_report
 from tests.conftest import make_person
 from tests.declaration_helpers import holds_declaration
 from tests.register_helpers import account_in, make_account
@@ -100,3 +105,35 @@ def test_visible_accounts_agree_with_can_see_account(
             account.pk for account in Account.objects.all() if can_see_account(person, account)
         }
         assert set(visible_account_ids(person, ids)) == expected, person.email
+
+
+@pytest.mark.django_db
+def test_the_incident_list_query_agrees_with_can_view_incident(
+    cast: dict[str, User | None], colleague: User
+) -> None:
+    """Including a report from a member of the public, which has no reporter: nobody finds it
+    by being its reporter or their manager (issue 11); auditors read every incident (AUD-1)."""
+    requester = cast["requester"]
+    assert requester is not None
+    for reporter in (requester, colleague):
+        incident_report(
+            reporter=reporter,
+            kind=IncidentKind.MISTAKEN_POST,
+            happened_on=timezone.localdate(),
+            what_happened="Posted to the wrong account",
+            account_described="Leisure Offers",
+        )
+    impersonation_report(address="@leisure_offers_official")
+    assert Incident.objects.count() == 3
+    for person in [p for p in cast.values() if p is not None] + [colleague]:
+        listed = set(
+            Incident.objects.filter(incidents_visible_to(person)).values_list("pk", flat=True)
+        )
+        viewable = {i.pk for i in Incident.objects.all() if can_view_incident(person, i)}
+        assert listed == viewable, person.email
+    readers = {name for name, person in cast.items() if person and can_see_every_incident(person)}
+    assert readers == {"communications", "hr", "auditor"}
+    public = Incident.objects.get(reporter=None).pk
+    for name, person in cast.items():
+        if person is not None and name not in readers:
+            assert not can_view_incident(person, Incident.objects.get(pk=public)), name
