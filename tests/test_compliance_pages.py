@@ -413,6 +413,32 @@ def test_a_wrong_date_is_said_at_its_question_and_no_statement_is_built(
     assert "Clauses of your policy" not in page
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "as_at=%00",
+        "as_at=2026-06-15%00",
+        "as_at=0001-01-01",
+        "from=0001-01-01&to=2026-01-01",
+        "as_at_0=1&as_at_1=1&as_at_2=99999999999999999999",
+        "as_at_0=%EF%BC%91&as_at_1=1&as_at_2=2026",  # a full-width 1
+        "as_at_0=-1&as_at_1=1&as_at_2=2026",
+        "start_0=1&start_1=1&start_2=2026&to=2026-02-01",
+        "as_at=2026-06-15&as_at=garbage",
+        "from=2026-01-01&to=2026-01-01&from=x",
+    ],
+)
+def test_odd_addresses_get_an_answer_never_a_server_error(
+    records_since_2024: Any, communications: User, client_for: Any, query: str
+) -> None:
+    client = client_for(communications)
+    for url in (PAGE, CSV):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code in (200, 302), url
+    page = text_of(client.get(f"{PAGE}?{query}", follow=True))
+    assert "There is a problem" in page or "Built from the event log" in page
+
+
 def test_a_period_of_ten_years_exactly_is_accepted(
     communications: User, leisure: ServiceArea, client_for: Any
 ) -> None:
