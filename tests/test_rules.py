@@ -131,9 +131,9 @@ def test_the_incident_list_query_agrees_with_can_view_incident(
         )
         viewable = {i.pk for i in Incident.objects.all() if can_view_incident(person, i)}
         assert listed == viewable, person.email
-    readers = {name for name, person in cast.items() if person and can_see_every_incident(person)}
+    readers = {name for name, member in cast.items() if member and can_see_every_incident(member)}
     assert readers == {"communications", "hr", "auditor"}
-    public = Incident.objects.get(reporter=None).pk
-    for name, person in cast.items():
-        if person is not None and name not in readers:
-            assert not can_view_incident(person, Incident.objects.get(pk=public)), name
+    public = Incident.objects.get(reporter=None)
+    for name, member in cast.items():
+        if member is not None and name not in readers:
+            assert not can_view_incident(member, public), name
