@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from accounts import rules as account_rules
 from accounts.models import AccountStatus, RequestStatus, StepStatus
@@ -42,12 +43,26 @@ from governance.errors import DomainError
 from governance.models import Event, Preset, ServiceArea, StepKind, User
 from governance.services.profile import profile_apply_preset
 from moderation import rules as moderation_rules
-from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.models import AbuseCategory, AssignmentState, IncidentKind, ModeratorAssignment
+from moderation.models import StepKind as CaseStepKind
+from moderation.services.abuse import case_close, case_open, case_step_record
 from moderation.services.assignments import assignment_activate, assignment_end, assignment_propose
-from moderation.transitions import ACTIVATE, ASSIGNMENT, END
+from moderation.services.impersonation import impersonation_report
+from moderation.services.incidents import incident_close, incident_report
+from moderation.transitions import (
+    ABUSE_CASE,
+    ACTIVATE,
+    ASSIGNMENT,
+    END,
+    GIVE_ADVICE,
+    INCIDENT,
+    RECORD_STEP,
+    REOPEN,
+)
+from moderation.transitions import CLOSE as CASE_CLOSE
 from tests.conftest import make_person
 from tests.declaration_helpers import draft, holds_declaration, publish
-from tests.register_helpers import account_in
+from tests.register_helpers import account_in, make_account
 from tests.requests_helpers import request_in
 
 TABLES: list[transitions.StateMachine[Any]] = [REQUEST, STEP, ACCOUNT, ASSIGNMENT, VERSION]
@@ -371,3 +386,59 @@ def test_nobody_but_the_policy_owner_edits_or_publishes_a_draft(
     version.refresh_from_db()
     current.refresh_from_db()
     assert (version.state, current.state) == (VersionState.DRAFT, VersionState.PUBLISHED)
+
+
+@pytest.mark.django_db
+def test_those_who_read_incidents_and_cases_make_no_move_on_them(
+    cast: dict[str, User | None], leisure: ServiceArea
+) -> None:
+    """Auditors and HR read every incident and case (AUD-1, HR-1); only Communications acts on
+    them, and Legal gives advice once consulted (INC-1, INC-2). The services refuse the rest."""
+    comms, requester, auditor = cast["communications"], cast["requester"], cast["auditor"]
+    assert comms is not None and requester is not None and auditor is not None
+    account = make_account(comms, leisure)
+    incident, _ = incident_report(
+        reporter=requester,
+        kind=IncidentKind.MISTAKEN_POST,
+        happened_on=timezone.localdate(),
+        what_happened="Posted to the wrong account",
+        account_described="Leisure Offers",
+    )
+    public, _ = impersonation_report(address="@leisure_offers_official")
+    case, _ = case_open(
+        actor=comms,
+        account=account,
+        author_handle="@someone",
+        post_url="https://x.com/someone/status/1",
+        categories=[AbuseCategory.ABUSIVE],
+    )
+    case_step_record(
+        actor=comms, case=case, kind=CaseStepKind.LEGAL_CONSULTED, happened_on=timezone.localdate()
+    )
+    may = {
+        INCIDENT.name: {move.name: {"communications"} for move in INCIDENT.moves},
+        ABUSE_CASE.name: {
+            RECORD_STEP: {"communications"},
+            GIVE_ADVICE: {"legal"},
+            CASE_CLOSE: {"communications"},
+            REOPEN: {"communications"},
+        },
+    }
+    for table, records in ((INCIDENT, [incident, public]), (ABUSE_CASE, [case])):
+        for record in records:
+            for move in table.moves:
+                for name, person in people(cast).items():
+                    expected = name in may[table.name][move.name] and (
+                        table.state_of(record) in move.sources
+                    )
+                    assert table.allowed(person, move.name, record) is expected, (
+                        table.name,
+                        move.name,
+                        name,
+                    )
+    events = Event.objects.count()
+    with pytest.raises(DomainError):
+        incident_close(actor=auditor, incident=incident, outcome="Closed by the auditor")
+    with pytest.raises(DomainError):
+        case_close(actor=auditor, case=case, outcome="Closed by the auditor")
+    assert Event.objects.count() == events
