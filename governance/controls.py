@@ -167,7 +167,7 @@ CONTROLS: list[Control] = [
         "lost_devices",
         "Passwords changed after a lost device",
         "A lost or stolen device raises a password change on every account it could open, due "
-        "within {lost_device_task_days} day(s).",
+        "within {lost_device_days}.",
         {MANCHESTER: ("MSM 5.18", "MDM 10.3")},
     ),
     Control(
@@ -241,6 +241,8 @@ def control_values(profile: PolicyProfile) -> dict[str, Any]:
     values = {field.name: getattr(profile, field.name) for field in profile._meta.concrete_fields}
     values["chain"] = ", then ".join(str(StepKind(kind).label) for kind in profile.approval_chain)
     values["business_case_count"] = len(profile.required_business_case_fields)
+    days = profile.lost_device_task_days
+    values["lost_device_days"] = f"{days} day" if days == 1 else f"{days} days"
     return values
 
 

@@ -467,8 +467,8 @@ class CloseForm(LimitedText, GOVUKForm):
     outcome = reason_field(
         "What was the outcome?",
         "Enter the outcome",
-        "What was done and what came of it. The reporter and their line manager are told, "
-        "and it is kept on the incident.",
+        "What was done and what came of it. It is kept on the incident, and a member of staff "
+        "who reported it and their line manager are told.",
     )
 
     def layout_fields(self) -> list[Any]:
