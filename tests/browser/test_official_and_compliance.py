@@ -77,7 +77,7 @@ def test_a_resident_on_a_phone_checks_handles_and_reports_a_fake(
     assert report.account_described == "@DemoCouncilNews"
 
     # A lookalike in Cyrillic letters is never official.
-    check(page, base, "x.com/DemoCоuncil")
+    check(page, base, "x.com/DemoC\u043euncil")
     expect(page.get_by_role("heading", level=1)).to_have_text("No, this is not one of our accounts")
     assert_accessible(page)
     context.close()
