@@ -59,7 +59,7 @@ def profile_as_at(day: datetime.date) -> PolicyProfile:
     earliest kept when the day is before the profile's history)."""
     if day >= timezone.localdate():
         return profile_get()
-    history = PolicyProfile.history.filter(pk=1)
+    history = PolicyProfile.history.filter(id=1)
     record = history.filter(history_date__lt=end_of_day(day)).order_by("-history_date").first()
     record = record or history.order_by("history_date").first()
     return record.instance if record is not None else profile_get()

@@ -615,5 +615,12 @@ def test_who_reads_an_incident(
         )
         if can_view_incident(person, incident)
     }
-    assert readers == {requester.email, line_manager.email, communications.email, hr.email}
+    # Auditors read them too, to follow the compliance statement's figures (issue 11).
+    assert readers == {
+        requester.email,
+        line_manager.email,
+        communications.email,
+        hr.email,
+        auditor.email,
+    }
     assert not can_view_incident(AnonymousUser(), incident)
