@@ -10,6 +10,7 @@ the log has not changed since.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -96,15 +97,20 @@ def statement_build(
     profile = profile_as_at(as_at)
     basis = Basis(council_wide(user), as_at, period, profile)
     rows = []
+    # Several controls share one figure (every rule checked when a request is sent): count once.
+    counted: dict[Callable[[Basis], Figure], Figure] = {}
     for control in CONTROLS:
         on = control.is_on(profile)
+        count = FIGURES[control.key]
+        if on and count not in counted:
+            counted[count] = count(basis)
         rows.append(
             Row(
                 control=control,
                 clauses=control.clauses_for(profile.based_on),
                 on=on,
                 sentence=control.describe(profile),
-                figure=FIGURES[control.key](basis) if on else None,
+                figure=counted[count] if on else None,
             )
         )
     until = None if as_at >= timezone.localdate(now) else end_of_day(as_at)
