@@ -148,6 +148,16 @@ def lookup(text: str) -> Answer:
     return Answer(Verdict.UNKNOWN, text)
 
 
-def closed_on(account: Account) -> datetime.date | None:
-    moment = getattr(account, "closed_at", None)
+def _day(account: Account, annotation: str) -> datetime.date | None:
+    moment = getattr(account, annotation, None)
     return timezone.localdate(moment) if moment else None
+
+
+def official_since(account: Account) -> datetime.date | None:
+    """The day a published account became official (``public_accounts`` reads it)."""
+    return _day(account, "official_since")
+
+
+def closed_on(account: Account) -> datetime.date | None:
+    """The day a published account closed, if it has."""
+    return _day(account, "closed_at")

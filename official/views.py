@@ -8,7 +8,6 @@ nothing it could reach through one (moderators, custody, the responsible officer
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 from typing import Any
@@ -21,7 +20,6 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +34,7 @@ from moderation.services.impersonation import impersonation_report
 from official import ratelimit, selectors
 from official.forms import ADDRESS_MISSING, CheckForm, ReportForm
 from official.lookup import LONGEST_INPUT
-from official.selectors import Answer, Verdict, closed_on, lookup
+from official.selectors import Answer, Verdict, closed_on, lookup, official_since
 
 PAGE_SIZE = 50
 # The closed accounts the list page names, most recently closed first; the open data has all.
@@ -69,10 +67,6 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _day(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localdate(moment) if moment else None
-
-
 def _platform_name(account: Account) -> str:
     return str(PLATFORM_WORDS.get(account.platform, account.platform_name))
 
@@ -92,7 +86,7 @@ def _row(account: Account) -> dict[str, Any]:
         "link": _link(account.url),
         "service_area": account.service_area.name,
         "official": account.status == AccountStatus.ACTIVE,
-        "official_since": _day(getattr(account, "official_since", None)),
+        "official_since": official_since(account),
         "closed_on": closed_on(account),
     }
 
@@ -103,6 +97,8 @@ def official_accounts(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.official_accounts(), PAGE_SIZE).get_page(request.GET.get("page"))
     closed = selectors.public_accounts().filter(status=AccountStatus.CLOSED)
     closed = closed.order_by(F("closed_at").desc(nulls_last=True), "platform", "name", "pk")
+    # One more than is shown says whether there are more, without counting them.
+    recent = list(closed[: CLOSED_SHOWN + 1])
     return _public(
         render(
             request,
@@ -110,8 +106,8 @@ def official_accounts(request: HttpRequest) -> HttpResponse:
             {
                 "page": page,
                 "rows": [_row(account) for account in page],
-                "closed": [_row(account) for account in closed[:CLOSED_SHOWN]],
-                "closed_more": closed.count() > CLOSED_SHOWN,
+                "closed": [_row(account) for account in recent[:CLOSED_SHOWN]],
+                "closed_more": len(recent) > CLOSED_SHOWN,
                 "form": CheckForm(),
             },
         )
@@ -220,7 +216,7 @@ def official_open_data(request: HttpRequest) -> HttpResponse:
 
 def _record(account: Account) -> dict[str, Any]:
     """One account in the open data. Stable: see docs/open-data.md before changing it."""
-    since = _day(getattr(account, "official_since", None))
+    since = official_since(account)
     closed = closed_on(account)
     return {
         "platform": account.platform,
