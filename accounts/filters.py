@@ -32,6 +32,16 @@ SORTS = {
 OPEN = "open"
 
 
+def status_is(value: str) -> Q:
+    """The register's status filter: one status, or any status but closed (``open``)."""
+    return Q(status__in=OPEN_ACCOUNT) if value == OPEN else Q(status=value)
+
+
+def review_overdue_on(day: datetime.date) -> Q:
+    """Active accounts whose next review was due before ``day`` (REG-4)."""
+    return Q(status=AccountStatus.ACTIVE, next_review_due__lt=day)
+
+
 def _flag(label: str) -> django_filters.BooleanFilter:
     return django_filters.BooleanFilter(
         label=label, widget=forms.CheckboxInput, method="filter_flag"
@@ -121,17 +131,13 @@ class RegisterFilter(django_filters.FilterSet):
         )
 
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        if value == OPEN:
-            return queryset.filter(status__in=OPEN_ACCOUNT)
-        return queryset.filter(status=value)
+        return queryset.filter(status_is(value))
 
     def filter_flag(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
         if not value:
             return queryset
         if name == "review_overdue":
-            return queryset.filter(
-                status=AccountStatus.ACTIVE, next_review_due__lt=self.reference_date
-            )
+            return queryset.filter(review_overdue_on(self.reference_date))
         if name == "few_moderators":
             return queryset.filter(status__in=OPEN_ACCOUNT, active_moderators__lt=2)
         if name == "tasks_outstanding":

@@ -160,16 +160,24 @@ def is_involved(user: Any, request: AccountRequest) -> bool:
     return is_approver(user, request)
 
 
+def heads_its_area(user: Any, request: AccountRequest) -> bool:
+    """The Head of Service of the request's service area: they answer for every account their
+    service opens, and see how its requests fare (issue 13)."""
+    area = request.service_area
+    return area is not None and area.head_id == user.pk
+
+
 def can_view_request(user: Any, request: AccountRequest) -> bool:
-    """A draft is the requester's alone; a sent request is seen by those involved in it, and by
-    Communications and auditors (REQ-6: the decision record)."""
+    """A draft is the requester's alone; a sent request is seen by those involved in it, by the
+    Head of Service of its service area, and by Communications and auditors (REQ-6: the decision
+    record)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if request.requester_id == user.pk:
         return True
     if request.status == RequestStatus.DRAFT:
         return False
-    if can_read_whole_register(user):
+    if can_read_whole_register(user) or heads_its_area(user, request):
         return True
     return is_involved(user, request)
 
@@ -243,14 +251,15 @@ def visible_account_ids(user: Any, ids: list[int]) -> list[int]:
 
 def requests_visible_to(user: Any) -> Q:
     """``can_view_request`` as a query over requests, for the request list: a draft is its
-    requester's alone; Communications and auditors see every sent request; others see their
-    own, those they are named in and those they decided a step of (REQ-6). The steps waiting
-    for their decision are listed on their own (``steps_awaiting``)."""
+    requester's alone; Communications and auditors see every sent request; a Head of Service
+    those of the areas they head; others see their own, those they are named in and those they
+    decided a step of (REQ-6). The steps waiting for their decision are listed on their own
+    (``steps_awaiting``)."""
     own_or_sent = Q(requester=user) | ~Q(status=RequestStatus.DRAFT)
     if can_read_whole_register(user):
         return own_or_sent
     part_of = AccountRequest.objects.exclude(status=RequestStatus.DRAFT).filter(
-        Q(backup_officers=user) | Q(steps__decided_by=user)
+        Q(backup_officers=user) | Q(steps__decided_by=user) | Q(service_area__head=user)
     )
     return Q(requester=user) | Q(pk__in=part_of.values("pk"))
 

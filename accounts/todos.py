@@ -14,7 +14,6 @@ from accounts.models import Account, AccountRequest, AccountStatus, RequestStatu
 from accounts.moderators import moderators
 from accounts.rules import (
     can_edit_register,
-    can_read_whole_register,
     has_register,
     visible_account_ids,
 )
@@ -151,11 +150,4 @@ navigation.register(
     description="The council's official accounts, who moderates them and when they were "
     "last reviewed.",
     visible=has_register,
-)
-navigation.register(
-    order=35,
-    label="Dashboard",
-    url_name="register_dashboard",
-    description="Counts of what needs attention across the register, with charts.",
-    visible=can_read_whole_register,
 )

@@ -24,7 +24,6 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="register_export_xlsx",
     ),
-    path("register/dashboard/", register.register_dashboard, name="register_dashboard"),
     path("register/unapproved/new/", register.unapproved_new, name="unapproved_new"),
     path("register/<int:pk>/", register.account_detail, name="register_account"),
     path("register/<int:pk>/edit/", register.account_edit, name="register_account_edit"),

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from moderation.selectors import (
     abuse_cases_listed,
     device_reports_listed,
     incidents_listed,
+    report_waits,
     tasks_listed,
 )
 
@@ -285,17 +286,9 @@ def lost_devices(basis: Basis) -> Figure:
         "lost or stolen device reported in the period",
         "lost or stolen devices reported in the period",
     )
-    waits = []
-    unfinished = 0
-    timings = rows.annotate(
-        last_done=Max("tasks__done_at"),
-        open_tasks=Count("tasks", filter=Q(tasks__state=TaskState.OPEN)),
-    ).values_list("reported_at", "last_done", "open_tasks")
-    for reported_at, last_done, open_tasks in timings:
-        if open_tasks:
-            unfinished += 1
-        elif last_done is not None:
-            waits.append((last_done - reported_at).total_seconds() / 86400)
+    timings = [days for _, days in report_waits(rows)]
+    waits = [days for days in timings if days is not None]
+    unfinished = len(timings) - len(waits)
     if not waits:
         note = f"{unfinished} still waiting for a password change." if unfinished else ""
         return Figure([reported], note)

@@ -9,7 +9,7 @@ month and year); either way the same checks run, and each problem is said at its
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -193,13 +193,19 @@ class StatementForm(GOVUKForm):
         return statement_query(as_at, period if given else None)
 
 
-def quick_choices(today: datetime.date, records_begin: datetime.date) -> list[dict[str, str]]:
-    """The periods an auditor asks for most, each as a statement at its last day: the twelve
-    months to today, the last financial year (1 April to 31 March) and the last calendar year.
-    A period that ended before the portal's records begin is left out."""
+def quick_choices(
+    today: datetime.date,
+    records_begin: datetime.date,
+    address: Callable[[Period], str] = lambda period: statement_query(period.end, period),
+    last_twelve: Period | None = None,
+) -> list[dict[str, str]]:
+    """The periods an auditor asks for most, each as a statement at its last day (or another
+    page's ``address``): the twelve months to today, the last financial year (1 April to 31
+    March) and the last calendar year. A period that ended before the portal's records begin is
+    left out."""
     last_march = datetime.date(today.year if today.month > 3 else today.year - 1, 3, 31)
     choices = [
-        ("Last 12 months", default_period(today)),
+        ("Last 12 months", last_twelve or default_period(today)),
         (
             "Last financial year (1 April to 31 March)",
             Period(datetime.date(last_march.year - 1, 4, 1), last_march),
@@ -210,7 +216,32 @@ def quick_choices(today: datetime.date, records_begin: datetime.date) -> list[di
         ),
     ]
     return [
-        {"label": label, "period": period.label, "query": statement_query(period.end, period)}
+        {"label": label, "period": period.label, "query": address(period)}
         for label, period in choices
         if period.end >= records_begin
     ]
+
+
+class TrendsForm(StatementForm):
+    """The dashboard's period: the same questions and checks as the statement's, without its
+    date (the charts run to today)."""
+
+    as_at = None  # type: ignore[assignment]
+
+    def layout_fields(self) -> list[Any]:
+        legend = {"legend_size": Size.for_legend(Size.SMALL)}
+        return [Field("start", context=legend), Field("end", context=legend)]
+
+    def chosen(self) -> tuple[datetime.date, Period]:
+        data = self.cleaned_data if self.is_bound else {}
+        start, end = data.get("start"), data.get("end")
+        period = Period(start, end) if start and end else last_twelve_months(self.today)
+        return self.today, period
+
+    def chosen_query(self) -> str:
+        return self.chosen()[1].query
+
+
+def last_twelve_months(today: datetime.date) -> Period:
+    """This month so far and the eleven before it: the dashboard's charts, month by month."""
+    return Period(add_months(today.replace(day=1), -11), today)

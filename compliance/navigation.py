@@ -1,8 +1,16 @@
 """The compliance statement's place in the service navigation and on the home page."""
 
-from compliance.rules import can_view_clause_map, can_view_statement
+from compliance.rules import can_view_clause_map, can_view_statement, can_view_trends
 from governance import navigation
 
+navigation.register(
+    order=35,
+    label="Dashboard",
+    url_name="register_dashboard",
+    description="What needs attention in the register, and charts of how reviews, "
+    "declarations, password changes, requests and incidents are changing month by month.",
+    visible=can_view_trends,
+)
 navigation.register(
     order=56,
     label="Compliance statement",

@@ -4,10 +4,13 @@ follow its figures. Pages that refuse answer 404 (``governance.decorators.allowe
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from accounts.rules import can_read_whole_register
+from declarations.rules import can_see_every_declaration
 from governance import roles
+from moderation.rules import can_read_abuse_cases, can_see_every_incident, can_see_every_task
 
 
 def can_view_statement(user: Any) -> bool:
@@ -37,3 +40,28 @@ def council_wide(user: Any) -> Any:
     stand_in = copy.copy(user)
     stand_in.__dict__["_role_cache"] = {"groups": frozenset({roles.AUDITOR})}
     return stand_in
+
+
+def can_view_trends(user: Any) -> bool:
+    """The dashboard: those who read the whole register (Communications, auditors), and heads
+    of service, who see how the requests of their service area fare (issue 13)."""
+    return can_read_whole_register(user) or roles.is_head_of_service(user)
+
+
+# Each chart is shown to those who may open every list behind it, and counts only what that
+# list shows them; in the order the dashboard shows them.
+CHART_READERS: dict[str, Callable[[Any], bool]] = {
+    "reviews": can_read_whole_register,
+    "accounts": can_read_whole_register,
+    "declarations": can_see_every_declaration,
+    "tasks": can_see_every_task,
+    "rotation": can_see_every_task,
+    "requests": can_view_trends,
+    "steps": can_view_trends,
+    "incidents": can_see_every_incident,
+    "abuse": can_read_abuse_cases,
+}
+
+
+def charts_visible_to(user: Any) -> list[str]:
+    return [key for key, may in CHART_READERS.items() if may(user)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Min
@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from compliance.figures import FIGURES, Basis, Figure
-from compliance.rules import council_wide
+from compliance.rules import can_follow_figures, council_wide
+from compliance.trends import View, charts_for
+from governance.charts import Chart
 from governance.controls import CONTROLS, Control
 from governance.models import Event, PolicyProfile, Preset, User
 from governance.periods import Period, end_of_day
@@ -34,6 +36,21 @@ class Row:
     on: bool
     sentence: str
     figure: Figure | None
+    charts: list[Chart] = field(default_factory=list)
+
+
+# The trend charts that evidence a control (issue 13), drawn under its figure. The requests
+# several controls share are charted once, under approval before an account opens.
+CONTROL_CHARTS = {
+    "approval": ["requests", "steps"],
+    "register": ["accounts"],
+    "reviews": ["reviews"],
+    "declarations": ["declarations"],
+    "password_changes": ["tasks"],
+    "lost_devices": ["rotation"],
+    "incidents": ["incidents"],
+    "public_abuse": ["abuse"],
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,12 @@ def records_begin() -> datetime.date:
     )
 
 
+def trends_period(period: Period, begins: datetime.date) -> Period:
+    """A period's charts start no earlier than the portal's records (the month they begin in
+    is drawn from their first day)."""
+    return Period(max(period.start, min(begins, period.end)), period.end)
+
+
 def default_period(as_at: datetime.date) -> Period:
     """The twelve months up to and including the statement's date."""
     try:
@@ -96,6 +119,10 @@ def statement_build(
     period = period or default_period(as_at)
     profile = profile_as_at(as_at)
     basis = Basis(council_wide(user), as_at, period, profile)
+    charted = [key for control in CONTROLS if control.is_on(profile)
+               for key in CONTROL_CHARTS.get(control.key, [])]  # fmt: skip
+    view = View(basis.user, trends_period(period, records_begin()), links=can_follow_figures(user))
+    charts = charts_for(view, charted)
     rows = []
     # Several controls share one figure (every rule checked when a request is sent): count once.
     counted: dict[Callable[[Basis], Figure], Figure] = {}
@@ -111,6 +138,7 @@ def statement_build(
                 on=on,
                 sentence=control.describe(profile),
                 figure=counted[count] if on else None,
+                charts=[charts[key] for key in CONTROL_CHARTS.get(control.key, []) if on],
             )
         )
     until = None if as_at >= timezone.localdate(now) else end_of_day(as_at)

@@ -14,10 +14,19 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
+from accounts.dashboard import breakdowns, dashboard_counts
+from accounts.rules import can_edit_register, can_read_whole_register
 from compliance.exports import csv_response
-from compliance.forms import StatementForm, quick_choices
-from compliance.rules import can_follow_figures, can_view_clause_map, can_view_statement
-from compliance.statement import Row, records_begin, statement_build
+from compliance.forms import StatementForm, TrendsForm, last_twelve_months, quick_choices
+from compliance.rules import (
+    can_follow_figures,
+    can_view_clause_map,
+    can_view_statement,
+    can_view_trends,
+    charts_visible_to,
+)
+from compliance.statement import Row, records_begin, statement_build, trends_period
+from compliance.trends import View, charts_for
 from governance.controls import CONTROLS, DERBY, MANCHESTER, MELTON, TELFORD, Control
 from governance.decorators import allowed_if
 from governance.http import AuthenticatedRequest
@@ -124,3 +133,36 @@ def clause_map(request: AuthenticatedRequest) -> HttpResponse:
             "can_view_profile": can_view_profile(request.user),
         },
     )
+
+
+@allowed_if(can_view_trends)
+@require_GET
+def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """What needs attention in the register now, and how things changed month by month over the
+    last twelve months or a chosen period (issue 13)."""
+    today = timezone.localdate()
+    begins = records_begin()
+    form = TrendsForm(request.GET, today=today, records_begin=begins)
+    whole = can_read_whole_register(request.user)
+    context: dict[str, Any] = {
+        "form": form,
+        "quick_choices": quick_choices(
+            today, begins, lambda period: period.query, last_twelve_months(today)
+        ),
+        "cards": dashboard_counts(request.user) if whole else [],
+        "breakdowns": breakdowns() if whole else [],
+        "can_edit": can_edit_register(request.user),
+    }
+    if form.is_bound and not form.is_valid():
+        return render(request, "compliance/dashboard.html", context)
+    if form.typed_in:
+        return redirect(f"{reverse('register_dashboard')}?{form.chosen_query()}")
+    asked = form.chosen()[1]
+    period = trends_period(asked, begins)
+    charts = charts_for(View(request.user, period), charts_visible_to(request.user))
+    return render(
+        request,
+        "compliance/dashboard.html",
+        {**context, "period": period, "asked": asked, "records_begin": begins,
+         "charts": list(charts.values())},
+    )  # fmt: skip

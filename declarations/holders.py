@@ -17,14 +17,16 @@ from governance.models import User
 
 
 class DeclarationHolders(Protocol):
-    def must_sign(self) -> QuerySet[Any, Any]:
+    def must_sign(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         """Values of ``person_id``: everyone who moderates, or is waiting to moderate, an
-        official account, including those suspended until they sign."""
+        official account, including those suspended until they sign (now, or at ``moment``)."""
 
-    def suspended(self) -> QuerySet[Any, Any]:
+    def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         """Values of ``person_id``: moderators suspended because their declaration lapsed."""
 
-    def accounts_by_person(self, person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    def accounts_by_person(
+        self, person_ids: list[int], moment: datetime.datetime | None = None
+    ) -> dict[int, list[tuple[str, str]]]:
         """(account name, assignment state label) of each person's open assignments."""
 
     def signed(self, *, person: User, now: datetime.datetime) -> list[str]:
@@ -36,13 +38,15 @@ class DeclarationHolders(Protocol):
 
 
 class _Nobody:
-    def must_sign(self) -> QuerySet[Any, Any]:
+    def must_sign(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         return User.objects.none().values("pk")
 
-    def suspended(self) -> QuerySet[Any, Any]:
+    def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         return User.objects.none().values("pk")
 
-    def accounts_by_person(self, person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    def accounts_by_person(
+        self, person_ids: list[int], moment: datetime.datetime | None = None
+    ) -> dict[int, list[tuple[str, str]]]:
         return {}
 
     def signed(self, *, person: User, now: datetime.datetime) -> list[str]:

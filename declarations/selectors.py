@@ -4,11 +4,14 @@ declaration is current from its signing until the day it lapses (``lapses_on``, 
 from __future__ import annotations
 
 import datetime
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from declarations.holders import holders
@@ -16,6 +19,7 @@ from declarations.models import Declaration, PolicyVersion, VersionState
 from governance.formatting import long_date
 from governance.models import PolicyProfile, User
 from governance.services.profile import profile_get
+from governance.trends import Bucket
 
 
 class Status(models.TextChoices):
@@ -77,39 +81,84 @@ def reminder_window_days(profile: PolicyProfile | None = None) -> int:
     return max((profile or profile_get()).declaration_reminder_days or [0])
 
 
+def live_declarations(person_ref: Any, moment: datetime.datetime | None = None) -> QuerySet[Any]:
+    """The person's live declaration (the latest signed, not superseded), now or at ``moment``."""
+    rows = Declaration.objects.filter(person=person_ref)
+    if moment is None:
+        return rows.filter(superseded_at__isnull=True)
+    return (
+        rows.filter(signed_at__lte=moment)
+        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
+        .order_by("-signed_at", "-pk")
+    )
+
+
+def status_on(lapses_on: str, today: datetime.date, window_days: int) -> Case:
+    """A person's declaration status on ``today`` from the day their live one lapses (the field
+    ``lapses_on``, None when they hold none)."""
+    due_from = today + datetime.timedelta(days=window_days)
+    return Case(
+        When(**{f"{lapses_on}__isnull": True}, then=Value(Status.NOT_SIGNED.value)),
+        When(**{f"{lapses_on}__lte": today}, then=Value(Status.LAPSED.value)),
+        When(**{f"{lapses_on}__lte": due_from}, then=Value(Status.DUE.value)),
+        default=Value(Status.CURRENT.value),
+        output_field=models.CharField(),
+    )
+
+
 def with_status(
     people: QuerySet[User],
     today: datetime.date | None = None,
     *,
     window_days: int | None = None,
+    moment: datetime.datetime | None = None,
 ) -> QuerySet[User]:
     """People annotated with their live declaration (version, signed, lapses) and its status,
-    and whether their moderating is suspended for want of one. ``window_days`` (the profile's
-    reminder window, read when not given) spares a page that holds the profile a second read."""
-    today = today or timezone.localdate()
-    live = Declaration.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True)
+    and whether their moderating is suspended for want of one; now, or as they stood at
+    ``moment`` (``today`` being its day). ``window_days`` (the profile's reminder window, read
+    when not given) spares a page that holds the profile a second read."""
+    today = today or timezone.localdate(moment)
+    live = live_declarations(OuterRef("pk"), moment)
     if window_days is None:
         window_days = reminder_window_days()
-    due_from = today + datetime.timedelta(days=window_days)
     return people.annotate(
         declaration_id=Subquery(live.values("pk")[:1]),
         declaration_version=Subquery(live.values("version__version")[:1]),
         declaration_on_paper=Subquery(live.values("on_paper")[:1]),
         declaration_signed_at=Subquery(live.values("signed_at")[:1]),
         declaration_lapses_on=Subquery(live.values("lapses_on")[:1]),
-        declaration_status=Case(
-            When(declaration_lapses_on__isnull=True, then=Value(Status.NOT_SIGNED.value)),
-            When(declaration_lapses_on__lte=today, then=Value(Status.LAPSED.value)),
-            When(declaration_lapses_on__lte=due_from, then=Value(Status.DUE.value)),
-            default=Value(Status.CURRENT.value),
-            output_field=models.CharField(),
-        ),
-        is_suspended=Exists(holders().suspended().filter(person_id=OuterRef("pk"))),
+        declaration_status=status_on("declaration_lapses_on", today, window_days),
+        is_suspended=Exists(holders().suspended(moment).filter(person_id=OuterRef("pk"))),
     )
 
 
-def people_who_must_sign() -> QuerySet[User]:
-    return User.objects.filter(pk__in=holders().must_sign())
+def people_who_must_sign(moment: datetime.datetime | None = None) -> QuerySet[User]:
+    return User.objects.filter(pk__in=holders().must_sign(moment))
+
+
+def coverage_at(buckets: Sequence[Bucket], window_days: int) -> dict[str, list[int]]:
+    """For the end of each bucket: how many people had to hold a declaration, how many were in
+    each status and how many were suspended, as the declarations list counts them on that day
+    (``with_status`` at that moment): one query."""
+    must = [Q(pk__in=holders().must_sign(bucket.moment)) for bucket in buckets]
+    people = User.objects.filter(reduce(operator.or_, must, Q(pk__in=[])))
+    annotations: dict[str, Any] = {}
+    for index, bucket in enumerate(buckets):
+        live = live_declarations(OuterRef("pk"), bucket.moment)
+        annotations[f"lapses_{index}"] = Subquery(live.values("lapses_on")[:1])
+        annotations[f"status_{index}"] = status_on(f"lapses_{index}", bucket.end, window_days)
+    counts: dict[str, Any] = {}
+    for index, bucket in enumerate(buckets):
+        counts[f"total__{index}"] = Count("pk", filter=must[index])
+        suspended = Q(pk__in=holders().suspended(bucket.moment))
+        counts[f"suspended__{index}"] = Count("pk", filter=must[index] & suspended)
+        for status in Status:
+            counts[f"{status.value}__{index}"] = Count(
+                "pk", filter=must[index] & Q(**{f"status_{index}": status.value})
+            )
+    totals = people.annotate(**annotations).aggregate(**counts) if buckets else {}
+    names = ["total", "suspended", *Status.values]
+    return {name: [totals[f"{name}__{index}"] for index in range(len(buckets))] for name in names}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from governance.errors import DomainError
@@ -446,3 +447,19 @@ class GOVUKDateField(DateInputField):
         """Refuse the date, with the error summary's link pointing at the part to correct."""
         self.fields[index].widget.errors = [message]
         raise ValidationError(message, code="invalid")
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.CharField(required=False)
+
+    def clean_as_of(self) -> datetime.date | None:
+        text = (self.cleaned_data.get("as_of") or "").strip()
+        if not text:
+            return None
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError("Enter the date as year-month-day, like 2026-04-01") from None
+        if day > timezone.localdate():
+            raise ValidationError("The date must be today or in the past")
+        return day

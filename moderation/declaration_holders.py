@@ -15,6 +15,7 @@ from accounts.rules import communications_team
 from governance.emails import notify_from
 from governance.models import User
 from moderation.models import AssignmentState, ModeratorAssignment
+from moderation.register_source import assignments_as_of
 from moderation.rules import OPEN_STATES
 from moderation.services.assignments import (
     assignment_activate,
@@ -23,23 +24,30 @@ from moderation.services.assignments import (
 )
 
 
+def _assignments(moment: datetime.datetime | None) -> QuerySet[Any, Any]:
+    """The assignments now, or as they stood at ``moment`` (their history rows then)."""
+    return ModeratorAssignment.objects.all() if moment is None else assignments_as_of(moment)
+
+
 class ModerationHolders:
-    def must_sign(self) -> QuerySet[Any, Any]:
+    def must_sign(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         return (
-            ModeratorAssignment.objects.filter(state__in=OPEN_STATES)
-            .exclude(person__leaving_date__lte=timezone.localdate())
+            _assignments(moment)
+            .filter(state__in=OPEN_STATES)
+            .exclude(person__leaving_date__lte=timezone.localdate(moment))
             .values("person_id")
         )
 
-    def suspended(self) -> QuerySet[Any, Any]:
-        return ModeratorAssignment.objects.filter(state=AssignmentState.SUSPENDED).values(
-            "person_id"
-        )
+    def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
+        return _assignments(moment).filter(state=AssignmentState.SUSPENDED).values("person_id")
 
-    def accounts_by_person(self, person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    def accounts_by_person(
+        self, person_ids: list[int], moment: datetime.datetime | None = None
+    ) -> dict[int, list[tuple[str, str]]]:
         grouped: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for assignment in (
-            ModeratorAssignment.objects.filter(person_id__in=person_ids, state__in=OPEN_STATES)
+            _assignments(moment)
+            .filter(person_id__in=person_ids, state__in=OPEN_STATES)
             .select_related("account")
             .order_by("account__name")
         ):

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, AccountStatus
@@ -30,6 +30,7 @@ from moderation.models import (
     PasswordChange,
     ReportState,
     StepKind,
+    TaskCause,
     TaskState,
 )
 from moderation.rules import device_reports_visible_to, incidents_visible_to, tasks_visible_to
@@ -53,13 +54,19 @@ def password_changes_as_of(moment: datetime.datetime | None) -> QuerySet[Passwor
 
 
 def tasks_for(
-    user: User, state: str | None = TaskState.OPEN, period: Period | None = None
+    user: User,
+    state: str | None = TaskState.OPEN,
+    period: Period | None = None,
+    cause: str = "",
 ) -> QuerySet[CredentialTask]:
-    """The credential tasks this person sees (in ``state``, or all), soonest due first (done
-    ones newest first); with a period, those raised in it, newest first."""
+    """The credential tasks this person sees (in ``state``, or all; raised for ``cause``),
+    soonest due first (done ones newest first); with a period, those raised in it, newest
+    first."""
     tasks = CredentialTask.objects.filter(tasks_visible_to(user))
     if state is not None:
         tasks = tasks.filter(state=state)
+    if cause:
+        tasks = tasks.filter(cause=cause)
     if period is not None:
         order = ["-raised_at", "-id"]
         tasks = tasks.filter(period.moments("raised_at"))
@@ -231,10 +238,55 @@ def _state(query: Mapping[str, Any], states: list[str], default: str) -> str:
 
 
 def tasks_listed(user: User, query: Mapping[str, Any]) -> tuple[str, QuerySet[CredentialTask]]:
-    """The credential task list for ``?state=…&from=…&to=…``: the tab shown, and its tasks."""
+    """The credential task list for ``?state=…&cause=…&from=…&to=…``: the tab shown, and its
+    tasks."""
     tab = str(query.get("state", ""))
     tab = tab if tab in TASK_TABS else ""
-    return tab, tasks_for(user, TASK_TABS[tab], period_from_query(query))
+    cause = str(query.get("cause", ""))
+    cause = cause if cause in TaskCause.values else ""
+    return tab, tasks_for(user, TASK_TABS[tab], period_from_query(query), cause)
+
+
+def report_waits(reports: QuerySet[DeviceReport]) -> list[tuple[datetime.datetime, float | None]]:
+    """Each lost device report's date, and the days from it to the last of its tasks done (None
+    while one is still to do); a report whose tasks were all cancelled has no wait: one query."""
+    timings = (
+        reports.order_by()
+        .annotate(
+            last_done=Max("tasks__done_at"),
+            open_tasks=Count("tasks", filter=Q(tasks__state=TaskState.OPEN)),
+        )
+        .values_list("reported_at", "last_done", "open_tasks")
+    )
+    return [
+        (reported_at, None if open_tasks or last_done is None
+         else (last_done - reported_at).total_seconds() / 86400)
+        for reported_at, last_done, open_tasks in timings
+        if open_tasks or last_done is not None
+    ]  # fmt: skip
+
+
+def leaver_waits(tasks: QuerySet[CredentialTask]) -> list[tuple[datetime.datetime, float | None]]:
+    """For each person who left (their tasks among ``tasks``, raised for a leaver): when the
+    first was raised, and the days to the last password change or access removal done (None
+    while one is still to do): one query."""
+    timings = (
+        tasks.filter(cause=TaskCause.LEAVER)
+        .order_by()
+        .values("person_id")
+        .annotate(
+            first_raised=Min("raised_at"),
+            last_done=Max("done_at"),
+            open_tasks=Count("pk", filter=Q(state=TaskState.OPEN)),
+        )
+        .values_list("first_raised", "last_done", "open_tasks")
+    )
+    return [
+        (raised, None if open_tasks or last_done is None
+         else (last_done - raised).total_seconds() / 86400)
+        for raised, last_done, open_tasks in timings
+        if open_tasks or last_done is not None
+    ]  # fmt: skip
 
 
 def device_reports_listed(

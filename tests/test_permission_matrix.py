@@ -126,7 +126,7 @@ MATRIX: dict[str, Expectation] = {
     "register": only("requester", "communications", "auditor"),
     "register_export_csv": only("communications", "auditor"),
     "register_export_xlsx": only("communications", "auditor"),
-    "register_dashboard": only("communications", "auditor"),
+    "register_dashboard": only("communications", "auditor", "head_of_service"),
     "unapproved_new": only("communications"),
     "register_account": only("requester", "communications", "auditor"),
     "register_account_edit": only("communications"),

@@ -543,7 +543,7 @@ def test_evidence_is_kept_under_its_fingerprint_and_served_with_its_real_type(
 
 
 @pytest.mark.django_db
-def test_the_list_shows_the_requests_i_made_am_named_in_or_decided(
+def test_the_list_shows_the_requests_i_made_am_named_in_decided_or_whose_area_i_head(
     requester: User,
     colleague: User,
     head_of_service: User,
@@ -562,9 +562,11 @@ def test_the_list_shows_the_requests_i_made_am_named_in_or_decided(
     assert listed(requester)[:2] == (True, True)
     assert listed(colleague)[:2] == (True, False)
     assert listed(outsider)[:2] == (False, False)
-    waiting_only = listed(head_of_service)
-    assert waiting_only[:2] == (False, False)
-    assert f"{sent.reference}</a>" in waiting_only[2].split("Your requests", 1)[0]
+    # The Head of Service of the request's area sees it waiting for them, and among the
+    # requests of their area (issue 13); never the requester's draft.
+    head = listed(head_of_service)
+    assert head[:2] == (True, False)
+    assert f"{sent.reference}</a>" in head[2].split("Your requests", 1)[0]
 
     decide_current(sent)
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -42,22 +41,6 @@ def staff_by_email(email: str, message: str) -> User | None:
     if person is None or person.has_left:
         raise ValidationError(message)
     return person
-
-
-class AsOfForm(forms.Form):
-    as_of = forms.CharField(required=False)
-
-    def clean_as_of(self) -> datetime.date | None:
-        text = (self.cleaned_data.get("as_of") or "").strip()
-        if not text:
-            return None
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            raise ValidationError("Enter the date as year-month-day, like 2026-04-01") from None
-        if day > timezone.localdate():
-            raise ValidationError("The date must be today or in the past")
-        return day
 
 
 class AccountFormMixin:

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Value
+from django.db.models import OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,17 +20,16 @@ from accounts.access import (
     access_register_as_of,
 )
 from accounts.exports import csv_response, xlsx_response
-from accounts.filters import OPEN, RegisterFilter, register_count
+from accounts.filters import RegisterFilter
 from accounts.forms.register import (
     AccountEditForm,
     AccountStatusForm,
-    AsOfForm,
     ReviewForm,
     UnapprovedAccountForm,
 )
-from accounts.models import Account, AccountReview, AccountStatus, Platform
+from accounts.models import Account, AccountReview, AccountStatus
 from accounts.moderators import moderators
-from accounts.register_queries import OPEN_ACCOUNT, register_rows
+from accounts.register_queries import register_rows
 from accounts.rules import can_edit_register, can_read_whole_register, can_regularise
 from accounts.services.register import (
     account_change_status,
@@ -44,9 +42,8 @@ from accounts.timeline import account_timeline
 from accounts.transitions import ACCOUNT, KEEP_OPEN, REVIEW, STATUS_CHANGES
 from governance.decorators import allowed_if
 from governance.errors import DomainError
-from governance.forms import shown_at_its_question
+from governance.forms import AsOfForm, shown_at_its_question
 from governance.http import AuthenticatedRequest
-from governance.models import ServiceArea
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50
@@ -250,62 +247,3 @@ def review_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your review was recorded.")
             return redirect("register_account", pk=account.pk)
     return render(request, "accounts/review_new.html", {"account": account, "form": form})
-
-
-DASHBOARD_CARDS = [
-    ("Overdue for review", "review_overdue=on"),
-    ("Fewer than two active moderators", "few_moderators=on"),
-    ("Credential details missing", "credentials_missing=on"),
-    ("Password change or access removal outstanding", "tasks_outstanding=on"),
-    ("A moderator without a current declaration", "unsigned_moderators=on"),
-    ("Unapproved accounts", "status=unapproved"),
-    ("Being set up", "status=being_set_up"),
-    ("Closure recommended by a review", "closure_recommended=on"),
-]
-
-
-def dashboard_counts(user: Any) -> list[dict[str, Any]]:
-    """Each card counts through the register's own filter, so a count and the list its link
-    opens can never disagree."""
-    cards = []
-    for label, query in DASHBOARD_CARDS:
-        count, url = register_count(user, query)
-        cards.append({"label": label, "count": count, "url": url})
-    return cards
-
-
-def _breakdown(field: str, labels: dict[Any, str], query_key: str) -> list[dict[str, Any]]:
-    totals = (
-        Account.objects.filter(status__in=OPEN_ACCOUNT)
-        .values(field)
-        .annotate(total=Count("pk"))
-        .order_by("-total", field)
-    )
-    rows = [
-        {
-            "label": labels.get(row[field], str(row[field])),
-            "count": row["total"],
-            "url": f"{reverse('register')}?{query_key}={row[field]}&status={OPEN}",
-        }
-        for row in totals
-    ]
-    biggest = max((row["count"] for row in rows), default=0) or 1
-    for row in rows:
-        row["width"] = round(row["count"] * 300 / biggest)
-    return rows
-
-
-@allowed_if(can_read_whole_register)
-@require_GET
-def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    areas = dict(ServiceArea.objects.values_list("pk", "name"))
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            "cards": dashboard_counts(request.user),
-            "by_platform": _breakdown("platform", dict(Platform.choices), "platform"),
-            "by_area": _breakdown("service_area", areas, "service_area"),
-            "can_edit": can_edit_register(request.user),
-        },
-    )

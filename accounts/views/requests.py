@@ -36,6 +36,7 @@ from accounts.services.requests import (
 )
 from accounts.transitions import REQUEST, SAVE, STEP, SUBMIT, WITHDRAW
 from accounts.validation import EVIDENCE_SIGNATURES, chain_problems, request_problems
+from governance import roles
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
 from governance.models import Event, StepKind
@@ -64,6 +65,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
             # The status and the period stay on every page of the list.
             "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
             "sees_all": can_read_whole_register(user),
+            "heads_area": roles.is_head_of_service(user),
         },
     )
 

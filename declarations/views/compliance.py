@@ -4,6 +4,7 @@ and Auditors. Anyone else is answered 404."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -21,14 +22,26 @@ from declarations.holders import holders
 from declarations.rules import can_see_every_declaration
 from declarations.selectors import Status, people_who_must_sign, status_of, with_status
 from governance.decorators import allowed_if
+from governance.forms import AsOfForm
 from governance.http import AuthenticatedRequest
 from governance.models import User
+from governance.periods import end_of_day
 
 PAGE_SIZE = 25
 
 
-def _everyone() -> QuerySet[User]:
-    return with_status(people_who_must_sign())
+def _as_of(request: AuthenticatedRequest) -> tuple[AsOfForm, datetime.date | None]:
+    """The past day the list is asked for (``?as_of=2026-03-31``, a trend chart's point), if
+    any: who had to hold a declaration at the end of that day, and their status then."""
+    form = AsOfForm(request.GET)
+    return form, form.cleaned_data.get("as_of") if form.is_valid() else None
+
+
+def everyone_as_of(as_of: datetime.date | None = None) -> QuerySet[User]:
+    if as_of is None:
+        return with_status(people_who_must_sign())
+    moment = end_of_day(as_of)
+    return with_status(people_who_must_sign(moment), as_of, moment=moment)
 
 
 def _filtered(request: AuthenticatedRequest, everyone: QuerySet[User]) -> ComplianceFilter:
@@ -54,13 +67,14 @@ def _totals(everyone: QuerySet[User]) -> dict[str, int]:
     )
 
 
-def _cards(totals: dict[str, int]) -> list[dict[str, Any]]:
+def _cards(totals: dict[str, int], as_of: datetime.date | None) -> list[dict[str, Any]]:
     here = reverse("declaration_compliance")
+    day = f"&as_of={as_of.isoformat()}" if as_of else ""
     return [
         {
             "label": status.label,
             "count": totals[status.value],
-            "url": f"{here}?status={status.value}",
+            "url": f"{here}?status={status.value}{day}",
             "alert": status != Status.CURRENT,
         }
         for status in Status
@@ -70,10 +84,12 @@ def _cards(totals: dict[str, int]) -> list[dict[str, Any]]:
 @allowed_if(can_see_every_declaration)
 @require_GET
 def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
-    everyone = _everyone()
+    as_of_form, as_of = _as_of(request)
+    everyone = everyone_as_of(as_of)
     filterset = _filtered(request, everyone)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    accounts = holders().accounts_by_person([person.pk for person in page])
+    moment = end_of_day(as_of) if as_of else None
+    accounts = holders().accounts_by_person([person.pk for person in page], moment)
     totals = _totals(everyone)
     return render(
         request,
@@ -89,7 +105,9 @@ def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
             "query": _query_without_page(request),
             "totals": totals,
             "holding": totals[Status.CURRENT.value] + totals[Status.DUE.value],
-            "cards": _cards(totals),
+            "cards": _cards(totals, as_of),
+            "as_of": as_of,
+            "as_of_form": as_of_form,
         },
     )
 
@@ -99,12 +117,14 @@ def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
 def declaration_compliance_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset = _filtered(request, _everyone())
-    if filterset.form.errors:
+    as_of_form, as_of = _as_of(request)
+    filterset = _filtered(request, everyone_as_of(as_of))
+    if filterset.form.errors or as_of_form.errors:
         # Never a download that looks right but ignores part of what was asked for.
         messages.error(request, "Correct the filters before downloading the list.")
         return redirect(f"{reverse('declaration_compliance')}?{_query_without_page(request)}")
-    filename = f"declarations-{timezone.localdate().isoformat()}"
+    filename = f"declarations-{(as_of or timezone.localdate()).isoformat()}"
+    filename += "-as-of" if as_of else ""
     if fmt == "csv":
         return csv_response(filterset.qs, filename)
     return xlsx_response(filterset.qs, filename)

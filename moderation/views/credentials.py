@@ -26,7 +26,7 @@ from moderation.forms import (
     TaskCancelForm,
     TaskDoneForm,
 )
-from moderation.models import CredentialTask, PasswordChange, TaskKind
+from moderation.models import CredentialTask, PasswordChange, TaskCause, TaskKind
 from moderation.rules import (
     can_record_password_change,
     can_see_credential_tasks,
@@ -45,7 +45,7 @@ from moderation.transitions import CANCEL, COMPLETE, ROTATED, TASK
 
 PAGE_SIZE = 25
 # What the task list's address says (?state=done&from=2025-04-01&to=2026-03-31).
-LIST_KEEPS = ("state", "from", "to")
+LIST_KEEPS = ("state", "cause", "from", "to")
 
 
 def _task_from_query(request: AuthenticatedRequest, account: Account) -> CredentialTask | None:
@@ -145,7 +145,8 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "tab": tab,
             "period": period_from_query(request.GET),
-            # The tab and the period stay on every page of the list.
+            "cause_shown": dict(TaskCause.choices).get(request.GET.get("cause", ""), ""),
+            # The tab, the cause and the period stay on every page of the list.
             "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),
             "tabs": [
                 ("", "To do"),
