@@ -6,4 +6,7 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance statement"
 
     def ready(self) -> None:
-        from compliance import navigation  # noqa: F401 - registers the statement's sections
+        from compliance import (
+            demo,  # noqa: F401 - registers the demo council's past year
+            navigation,  # noqa: F401 - registers the statement's sections
+        )

@@ -39,6 +39,7 @@ from governance.charts import (
     number,
     trend_sentence,
 )
+from governance.formatting import long_date
 from governance.models import StepKind, User
 from governance.periods import Period
 from governance.trends import Bucket, buckets_of, counts_at_ends, counts_by_bucket, percentile
@@ -65,6 +66,10 @@ class View:
     @cached_property
     def buckets(self) -> list[Bucket]:
         return buckets_of(self.period)
+
+    @property
+    def by_quarter(self) -> bool:
+        return self.buckets[0].quarter
 
 
 def _url(view: View, url_name: str, query: str) -> str:
@@ -148,9 +153,10 @@ def accounts_chart(view: View, states: dict[str, list[int]]) -> Chart:
         for status in ACCOUNT_STATUSES
     ]  # fmt: skip
     last = view.buckets[-1]
-    open_now = sum(states[status.value][-1] for status in ACCOUNT_STATUSES[:-1])
+    open_then = sum(states[status.value][-1] for status in ACCOUNT_STATUSES[:-1])
+    were = "account was" if open_then == 1 else "accounts were"
     summary = (
-        f"At the end of {last.label}, {open_now} accounts were open "
+        f"On {long_date(last.end)}, {open_then} {were} open "
         f"({states[AccountStatus.ACTIVE.value][-1]} active) and "
         f"{states[AccountStatus.CLOSED.value][-1]} closed."
     )

@@ -159,10 +159,11 @@ def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
         return redirect(f"{reverse('register_dashboard')}?{form.chosen_query()}")
     asked = form.chosen()[1]
     period = trends_period(asked, begins)
-    charts = charts_for(View(request.user, period), charts_visible_to(request.user))
+    view = View(request.user, period)
+    charts = charts_for(view, charts_visible_to(request.user))
     return render(
         request,
         "compliance/dashboard.html",
         {**context, "period": period, "asked": asked, "records_begin": begins,
-         "charts": list(charts.values())},
+         "charts": list(charts.values()), "by_quarter": view.by_quarter},
     )  # fmt: skip

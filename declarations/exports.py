@@ -52,20 +52,25 @@ COLUMNS: list[Column] = [
 HEADERS = [header for header, _ in COLUMNS]
 
 
-def table(people: QuerySet[User]) -> Iterator[list[Any]]:
-    """Headers, then a line a person, from people annotated by selectors.with_status."""
+def table(people: QuerySet[User], moment: datetime.datetime | None = None) -> Iterator[list[Any]]:
+    """Headers, then a line a person, from people annotated by selectors.with_status (as they
+    stood at ``moment``, with the accounts they moderated then)."""
     yield HEADERS
     rows = people.select_related("service_area").iterator(chunk_size=CHUNK)
     while chunk := list(islice(rows, CHUNK)):
-        accounts = holders().accounts_by_person([person.pk for person in chunk])
+        accounts = holders().accounts_by_person([person.pk for person in chunk], moment)
         for person in chunk:
             found = accounts.get(person.pk, [])
             yield [getter(person, found) for _, getter in COLUMNS]
 
 
-def csv_response(people: QuerySet[User], filename: str) -> Any:
-    return csv_download(table(people), filename)
+def csv_response(
+    people: QuerySet[User], filename: str, moment: datetime.datetime | None = None
+) -> Any:
+    return csv_download(table(people, moment), filename)
 
 
-def xlsx_response(people: QuerySet[User], filename: str) -> Any:
-    return xlsx_download(table(people), filename, "Declarations")
+def xlsx_response(
+    people: QuerySet[User], filename: str, moment: datetime.datetime | None = None
+) -> Any:
+    return xlsx_download(table(people, moment), filename, "Declarations")

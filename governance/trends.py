@@ -37,6 +37,7 @@ class Bucket:
     end: datetime.date  # included
     label: str  # "Mar 2026", "Jan to Mar 2026"
     whole: bool  # False when the period clips it
+    quarter: bool = False
 
     @property
     def period(self) -> Period:
@@ -70,7 +71,8 @@ def buckets_of(period: Period) -> list[Bucket]:
         if step == 3:
             label = f"{MONTH_NAMES[first.month - 1]} to {MONTH_NAMES[last.month - 1]} {first.year}"
         start, end = max(first, period.start), min(last, period.end)
-        buckets.append(Bucket(start, end, label, whole=(start, end) == (first, last)))
+        whole = (start, end) == (first, last)
+        buckets.append(Bucket(start, end, label, whole=whole, quarter=step == 3))
         first = after
     return buckets
 

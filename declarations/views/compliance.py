@@ -125,6 +125,7 @@ def declaration_compliance_export(request: AuthenticatedRequest, fmt: str) -> Ht
         return redirect(f"{reverse('declaration_compliance')}?{_query_without_page(request)}")
     filename = f"declarations-{(as_of or timezone.localdate()).isoformat()}"
     filename += "-as-of" if as_of else ""
+    moment = end_of_day(as_of) if as_of else None
     if fmt == "csv":
-        return csv_response(filterset.qs, filename)
-    return xlsx_response(filterset.qs, filename)
+        return csv_response(filterset.qs, filename, moment)
+    return xlsx_response(filterset.qs, filename, moment)
