@@ -37,6 +37,7 @@ from governance.charts import (
     Series,
     count_sentence,
     number,
+    points,
     trend_sentence,
 )
 from governance.formatting import long_date
@@ -272,8 +273,9 @@ def step_waits_chart(view: View) -> Chart:
         unit=" days",
         column="Step",
         extra=[
-            Series("Decided", [Point(len(decided[kind.value]), link) for kind in kinds]),
-            Series("Still waiting", [Point(waiting[kind.value], link) for kind in kinds]),
+            # Steps, not requests: no list gives them, so they link nowhere.
+            Series("Decided", [Point(len(decided[kind.value])) for kind in kinds]),
+            Series("Still waiting", [Point(waiting[kind.value]) for kind in kinds]),
         ],
         empty="No step of a request sent in this period has been reached yet.",
     )
@@ -360,18 +362,16 @@ def tasks_chart(view: View) -> Chart:
 
 def _medians(
     view: View, timings: list[tuple[Any, float | None]]
-) -> tuple[list[float | None], list[int], list[int]]:
-    """Per month: the median days (of those finished), how many finished, how many wait."""
+) -> tuple[list[float | None], list[int]]:
+    """Per month: the median days (of those finished), and how many still wait."""
     medians: list[float | None] = []
-    finished: list[int] = []
     waiting: list[int] = []
     for bucket in view.buckets:
         inside = [days for moment, days in timings if moment in bucket.period]
         done = [days for days in inside if days is not None]
         medians.append(_days(statistics.median(done)) if done else None)
-        finished.append(len(done))
         waiting.append(len(inside) - len(done))
-    return medians, finished, waiting
+    return medians, waiting
 
 
 def rotation_chart(view: View) -> Chart:
@@ -380,8 +380,8 @@ def rotation_chart(view: View) -> Chart:
     reports = device_reports_listed(view.user, QueryDict(f"state=all&{view.period.query}"))[1]
     leavers = tasks_listed(view.user, QueryDict(f"state=all&cause={TaskCause.LEAVER.value}&"
                                                 f"{view.period.query}"))[1]  # fmt: skip
-    device_days, device_done, device_waiting = _medians(view, report_waits(reports))
-    leaver_days, leaver_done, leaver_waiting = _medians(view, leaver_waits(leavers))
+    device_days, device_waiting = _medians(view, report_waits(reports))
+    leaver_days, leaver_waiting = _medians(view, leaver_waits(leavers))
     device = _series(view, "After a lost or stolen device", device_days, "device_reports",
                      "state=all")  # fmt: skip
     leaver = _series(view, "After someone left the council", leaver_days, "credential_tasks",
@@ -409,13 +409,13 @@ def rotation_chart(view: View) -> Chart:
         kind=LINES,
         unit=" days",
         extra=[
-            _series(view, "Devices: changes finished", device_done, "device_reports",
-                    "state=all"),
-            _series(view, "Devices: still waiting", device_waiting, "device_reports", ""),
-            _series(view, "Leavers: changes finished", leaver_done, "credential_tasks",
+            _series(view, "Devices reported", counts_by_bucket(reports, "reported_at",
+                    view.buckets)[None], "device_reports", "state=all"),
+            Series("Devices still waiting", points(device_waiting)),
+            _series(view, "Leaver tasks raised", counts_by_bucket(leavers, "raised_at",
+                    view.buckets)[None], "credential_tasks",
                     f"state=all&cause={TaskCause.LEAVER.value}"),
-            _series(view, "Leavers: still waiting", leaver_waiting, "credential_tasks",
-                    f"cause={TaskCause.LEAVER.value}"),
+            Series("Leavers still waiting", points(leaver_waiting)),
         ],
         empty=empty,
     )  # fmt: skip

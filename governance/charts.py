@@ -73,7 +73,7 @@ class Chart:
     unit: str = ""  # "%" or " days" after a value; nothing for counts
     # A row label for the table's first column.
     column: str = "Month"
-    # Further columns the table gives that the chart does not draw (name, values).
+    # Further columns the table gives that the chart does not draw: counts.
     extra: list[Series] = field(default_factory=list)
     empty: str = ""
 
@@ -275,17 +275,19 @@ class Chart:
 
     @property
     def rows(self) -> list[dict[str, Any]]:
-        """The table: one row per bucket, a cell per series (then the extra columns)."""
-        columns = [*self.series, *self.extra]
+        """The table: one row per bucket, a cell per series, then the extra columns (counts,
+        given as plain numbers whatever the chart's unit)."""
+        columns = [(series, self.unit) for series in self.series]
+        columns += [(series, "") for series in self.extra]
         return [
             {
                 "label": bucket.full_label,
                 "cells": [
                     {
-                        "value": _shown(series.points[index].value, self.unit),
+                        "value": _shown(series.points[index].value, unit),
                         "url": series.points[index].url,
                     }
-                    for series in columns
+                    for series, unit in columns
                 ],
             }
             for index, bucket in enumerate(self.buckets)

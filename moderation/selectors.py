@@ -249,11 +249,12 @@ def tasks_listed(user: User, query: Mapping[str, Any]) -> tuple[str, QuerySet[Cr
 
 def report_waits(reports: QuerySet[DeviceReport]) -> list[tuple[datetime.datetime, float | None]]:
     """Each lost device report's date, and the days from it to the last of its tasks done (None
-    while one is still to do); a report whose tasks were all cancelled has no wait: one query."""
+    while one is still to do; a cancelled task is not a change, and a report whose tasks were
+    all cancelled has no wait): one query."""
     timings = (
         reports.order_by()
         .annotate(
-            last_done=Max("tasks__done_at"),
+            last_done=Max("tasks__done_at", filter=Q(tasks__state=TaskState.DONE)),
             open_tasks=Count("tasks", filter=Q(tasks__state=TaskState.OPEN)),
         )
         .values_list("reported_at", "last_done", "open_tasks")
@@ -269,14 +270,14 @@ def report_waits(reports: QuerySet[DeviceReport]) -> list[tuple[datetime.datetim
 def leaver_waits(tasks: QuerySet[CredentialTask]) -> list[tuple[datetime.datetime, float | None]]:
     """For each person who left (their tasks among ``tasks``, raised for a leaver): when the
     first was raised, and the days to the last password change or access removal done (None
-    while one is still to do): one query."""
+    while one is still to do; a cancelled task is not a change): one query."""
     timings = (
         tasks.filter(cause=TaskCause.LEAVER)
         .order_by()
         .values("person_id")
         .annotate(
             first_raised=Min("raised_at"),
-            last_done=Max("done_at"),
+            last_done=Max("done_at", filter=Q(state=TaskState.DONE)),
             open_tasks=Count("pk", filter=Q(state=TaskState.OPEN)),
         )
         .values_list("first_raised", "last_done", "open_tasks")
