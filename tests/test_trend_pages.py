@@ -334,8 +334,10 @@ def test_counts_by_month_are_what_each_months_task_list_shows(
 def test_accounts_by_status_at_each_months_end_are_the_history_as_it_stood(
     communications: User, leisure: ServiceArea
 ) -> None:
-    def at(*moment: int) -> Any:
-        return time_machine.travel(datetime.datetime(*moment, tzinfo=UTC), tick=True)
+    def at(year: int, month: int, day: int, hour: int, minute: int = 0) -> Any:
+        return time_machine.travel(
+            datetime.datetime(year, month, day, hour, minute, tzinfo=UTC), tick=True
+        )
 
     def change(account: Account, action: str) -> None:
         account_change_status(actor=communications, account=account, action=action, reason="x")
