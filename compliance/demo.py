@@ -65,7 +65,8 @@ from moderation.services.devices import device_report_submit
 from moderation.services.incidents import incident_close, incident_report
 
 DOMAIN = "demo.council.example"
-# Every incident added here starts its ``started_with`` with this: the mark of a second run.
+# The incidents added here (and the abuse cases) start their ``started_with`` with this: what a
+# second run looks for.
 MARK = "demo-history"
 CERTIFICATE = b"%PDF-1.4\n% Data protection e-learning: completed\n"
 
@@ -250,7 +251,7 @@ PAST_REQUESTS = [
             (1, "approve", ""),
             (2, "approve", ""),
             (2, "reject", "We are trying short how-to videos on the corporate account first: "
-             "ask again in the spring."),
+             "ask again in six months."),
         ],
         corrected={
             "update_frequency": "Two videos a month; Kieran and Sophie answer comments every "
@@ -325,7 +326,9 @@ def _past_request(past: PastRequest) -> None:
             request = _decide(request, move, words, moment)
 
 
-def _decide(request: AccountRequest, decision: str, comment: str, now: Any) -> AccountRequest:
+def _decide(
+    request: AccountRequest, decision: str, comment: str, now: datetime.datetime
+) -> AccountRequest:
     step = current_step(request)
     assert step is not None
     return step_decide(
@@ -347,9 +350,9 @@ COVERS = [
     ("grace.hughes", "Leisure Centre Offers", 305, 275,
      "Covers the offers while the leisure team recruits", "requester"),
     ("marcus.bell", "Recycle Right", 255, 196,
-     "Helps with the spring recycling campaign", "kieran.doyle"),
+     "Helps with the recycling campaign", "kieran.doyle"),
     ("tom.fletcher", "Demo Parks", 178, 110,
-     "Posts the summer events in the parks", "fiona.baker"),
+     "Posts the events in the parks", "fiona.baker"),
     ("owen.price", "Demo Borough Council", 34, 21,
      "Covers the corporate account while Priya Shah is on leave", "comms"),
 ]  # fmt: skip
@@ -411,8 +414,9 @@ def _staff_row(leaving_date: datetime.date | None) -> bytes:
 
 
 def _leaver(comms: User, accounts: dict[str, Account]) -> None:
-    """Natalie Fox joined in the spring, moderated two leisure accounts and left in the autumn:
-    HR's feed recorded her leaving, which ended her assignments and raised their tasks."""
+    """Natalie Fox joined about six months ago, moderated two leisure accounts and left two
+    months ago: HR's feed recorded her leaving, which ended her assignments and raised the tasks
+    that removed her access, done within three days."""
     hr = _person("hr")
     import_staff(data=_staff_row(None), filename="hr-feed.csv", actor=hr, now=_on(172, 7))
     natalie = _person(LEAVER[1])
@@ -428,7 +432,7 @@ def _leaver(comms: User, accounts: dict[str, Account]) -> None:
     for name in ("Leisure Centre Offers", "Demo Libraries"):
         assignment_add(
             actor=comms, account=accounts[name], person=natalie,
-            reason="Posts the sports sessions and the summer reading challenge", now=_on(145, 11),
+            reason="Posts the sports sessions and the reading challenge", now=_on(145, 11),
         )  # fmt: skip
     import_staff(data=_staff_row(_day(64)), filename="hr-feed.csv", actor=hr, now=_on(62, 7))
     tasks = CredentialTask.objects.filter(person=natalie, cause=TaskCause.LEAVER)
@@ -498,7 +502,7 @@ class PastIncident:
 PAST_INCIDENTS = [
     PastIncident(
         "kieran.doyle", IncidentKind.MISTAKEN_POST, "Recycle Right", 310,
-        "The Christmas collection days went out with last year's dates.",
+        "The bank holiday collection days went out with last year's dates.",
         [IncidentAction.REMOVED, IncidentAction.TOLD_LINE_MANAGER],
         1, "Post corrected the same morning and a correction pinned for the week.",
     ),
@@ -529,7 +533,7 @@ PAST_INCIDENTS = [
     ),
     PastIncident(
         "fiona.baker", IncidentKind.SUSPICIOUS_CONTENT, "Demo Parks", 131,
-        "Comments under the summer fair photos link to a page offering 'free council parking "
+        "Comments under the fun day photos link to a page offering 'free council parking "
         "permits' that asks for card details.",
         [IncidentAction.REMOVED, IncidentAction.REPORTED_TO_PLATFORM],
         2, "Comments hidden and reported to Flickr; the links were blocked on the council's "
@@ -558,7 +562,7 @@ PAST_INCIDENTS = [
     ),
     PastIncident(
         "priya.shah", IncidentKind.MISTAKEN_POST, "Demo Borough Council", 29,
-        "The road closure for the Christmas lights switch-on went out with the wrong weekend.",
+        "The road closure for the town centre market went out with the wrong weekend.",
         [IncidentAction.REMOVED, IncidentAction.TOLD_LINE_MANAGER],
         1, "Corrected within the hour; closures are now copied from the highways notice.",
     ),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
@@ -17,7 +18,17 @@ from accounts.models import Account, AccountRequest, AccountStatus, RequestStatu
 from governance import roles
 from governance.models import Event, Notification, ServiceArea, StaffImport, User
 from governance.todo import todos_for
-from moderation.models import Incident, IncidentKind, IncidentState
+from moderation.models import (
+    AbuseCase,
+    CaseState,
+    CredentialTask,
+    DeviceReport,
+    Incident,
+    IncidentKind,
+    IncidentState,
+    ReportState,
+    TaskState,
+)
 from official.selectors import Verdict, closed_on, lookup, public_accounts
 
 
@@ -29,7 +40,9 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=second)
 
-    assert User.objects.count() == 40
+    # 40 staff, and the colleague who left two months ago (compliance/demo.py)
+    assert User.objects.count() == 41
+    assert User.objects.filter(leaver_recorded_at__isnull=True).count() == 40
     assert ServiceArea.objects.count() == 6
     assert ServiceArea.objects.filter(head__isnull=True).count() == 0
     for login in ("requester", "manager", "head", "comms", "hr", "policy", "legal", "auditor"):
@@ -52,6 +65,7 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     assert Account.objects.filter(status=AccountStatus.UNAPPROVED).count() == 1
     assert "Demo register: already there." in second.getvalue()
     assert "Demo requests and history: already there." in second.getvalue()
+    assert "Demo history of the past year: already there." in second.getvalue()
 
 
 @pytest.mark.django_db
@@ -117,6 +131,44 @@ def test_the_demo_council_has_a_residents_impersonation_report_for_communication
         if todo.url == reverse("incident", args=[report.pk])
     ] == [f"{report.reference}: An account pretending to be the council's"]
     assert "Demo impersonation report: already there." in second.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_dashboard_shows_a_year_of_requests_tasks_and_incidents(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    client = Client()
+    client.force_login(User.objects.get(email="comms@demo.council.example"))
+
+    response = client.get(reverse("register_dashboard"))
+
+    charts = {chart.key: chart for chart in response.context["charts"]}
+    for key in ("requests", "tasks", "incidents"):
+        chart = charts[key]
+        months = [
+            bucket.label
+            for index, bucket in enumerate(chart.buckets)
+            if any(series.points[index].value for series in chart.series)
+        ]
+        assert len(months) >= 4, f"{chart.title}: only in {months}"
+    # The past is finished: what is still open is the demo's own today (the last fortnight).
+    fortnight_ago = timezone.now() - datetime.timedelta(days=14)
+    assert not AccountRequest.objects.filter(
+        submitted_at__lt=fortnight_ago, status__in=[RequestStatus.SUBMITTED, RequestStatus.RETURNED]
+    ).exists()
+    assert not AccountRequest.objects.filter(
+        submitted_at__lt=fortnight_ago, status=RequestStatus.APPROVED
+    ).exists()
+    assert not CredentialTask.objects.filter(
+        raised_at__lt=fortnight_ago, state=TaskState.OPEN
+    ).exists()
+    assert not DeviceReport.objects.filter(
+        reported_at__lt=fortnight_ago, state=ReportState.OPEN
+    ).exists()
+    assert not Incident.objects.filter(
+        reported_at__lt=fortnight_ago, state=IncidentState.OPEN
+    ).exists()
+    assert not AbuseCase.objects.filter(opened_at__lt=fortnight_ago, state=CaseState.OPEN).exists()
 
 
 def audit_trail_counts() -> dict[str, int]:
