@@ -129,7 +129,8 @@ def test_communications_reads_the_charts_and_opens_the_list_behind_a_bar(
     run_app_seeders()
     base = live_server.url
     sign_in(page, base, "comms")
-    page.goto(f"{base}/register/dashboard/")
+    # The dashboard reads the whole demo history: on a loaded CI machine it may take a while.
+    page.goto(f"{base}/register/dashboard/", timeout=90_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.get_by_role("heading", name="How things are changing")).to_be_visible()
     assert_accessible(page)
@@ -260,14 +261,17 @@ def phone_dashboard(browser: Browser, contexts: list[BrowserContext], base: str)
     page = context.new_page()
     page.console_errors = watch_errors(page)  # type: ignore[attr-defined]
     sign_in(page, base, "comms")
-    page.goto(f"{base}/register/dashboard/")
+    # The dashboard reads the whole demo history: on a loaded CI machine it may take a while.
+    page.goto(f"{base}/register/dashboard/", timeout=90_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     return page
 
 
-def test_the_dashboard_fits_a_phone(
+def test_the_dashboard_fits_a_phone_with_its_tables_opened(
     browser: Browser, contexts: list[BrowserContext], live_server: Any, demo_council: None
 ) -> None:
+    """Every chart fits the screen; a wide table, opened, may scroll sideways inside its own
+    box, but the page itself never does."""
     run_app_seeders()
     page = phone_dashboard(browser, contexts, live_server.url)
     assert_accessible(page)
@@ -278,16 +282,7 @@ def test_the_dashboard_fits_a_phone(
         box = section.locator("svg.app-chart__svg").bounding_box()
         assert box is not None and 0 < box["width"] <= PHONE["width"], box
         assert box["height"] > 0
-    assert page.console_errors == []  # type: ignore[attr-defined]
-
-
-def test_a_charts_figures_opened_on_a_phone_do_not_widen_the_page(
-    browser: Browser, contexts: list[BrowserContext], live_server: Any, demo_council: None
-) -> None:
-    """A wide table may scroll sideways inside its own box; the page itself must not."""
-    run_app_seeders()
-    page = phone_dashboard(browser, contexts, live_server.url)
-    for section in drawn(page):
+    for section in sections:
         open_table(section)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
             f"{section.get_attribute('id')}'s table, opened, is "
