@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from governance.models import User
 
@@ -23,6 +23,16 @@ class DeclarationHolders(Protocol):
 
     def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         """Values of ``person_id``: moderators suspended because their declaration lapsed."""
+
+    def history(self) -> QuerySet[Any, Any] | None:
+        """Every history row of the assignments (``person_id``, ``state``), for counting who
+        had to sign at many past moments in one query (``must_sign_on``, ``suspended_on``)."""
+
+    def must_sign_on(self, day: datetime.date) -> Q:
+        """``must_sign`` as a condition on an assignment, or its history row, on ``day``."""
+
+    def suspended_on(self, day: datetime.date) -> Q:
+        """``suspended`` as a condition on an assignment, or its history row, on ``day``."""
 
     def accounts_by_person(
         self, person_ids: list[int], moment: datetime.datetime | None = None
@@ -43,6 +53,15 @@ class _Nobody:
 
     def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         return User.objects.none().values("pk")
+
+    def history(self) -> QuerySet[Any, Any] | None:
+        return None
+
+    def must_sign_on(self, day: datetime.date) -> Q:
+        return Q(pk__in=[])
+
+    def suspended_on(self, day: datetime.date) -> Q:
+        return Q(pk__in=[])
 
     def accounts_by_person(
         self, person_ids: list[int], moment: datetime.datetime | None = None

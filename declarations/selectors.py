@@ -4,10 +4,8 @@ declaration is current from its signing until the day it lapses (``lapses_on``, 
 from __future__ import annotations
 
 import datetime
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from django.db import models
@@ -19,7 +17,7 @@ from declarations.models import Declaration, PolicyVersion, VersionState
 from governance.formatting import long_date
 from governance.models import PolicyProfile, User
 from governance.services.profile import profile_get
-from governance.trends import Bucket
+from governance.trends import Bucket, in_force, with_next_change
 
 
 class Status(models.TextChoices):
@@ -139,25 +137,27 @@ def people_who_must_sign(moment: datetime.datetime | None = None) -> QuerySet[Us
 def coverage_at(buckets: Sequence[Bucket], window_days: int) -> dict[str, list[int]]:
     """For the end of each bucket: how many people had to hold a declaration, how many were in
     each status and how many were suspended, as the declarations list counts them on that day
-    (``with_status`` at that moment): one query."""
-    must = [Q(pk__in=holders().must_sign(bucket.moment)) for bucket in buckets]
-    people = User.objects.filter(reduce(operator.or_, must, Q(pk__in=[])))
+    (``with_status`` at that moment): one query over the assignments' history rows in force at
+    each moment, counting each person once."""
+    names = ["total", "suspended", *Status.values]
+    history = holders().history()
+    if history is None or not buckets:
+        return {name: [0] * len(buckets) for name in names}
     annotations: dict[str, Any] = {}
-    for index, bucket in enumerate(buckets):
-        live = live_declarations(OuterRef("pk"), bucket.moment)
-        annotations[f"lapses_{index}"] = Subquery(live.values("lapses_on")[:1])
-        annotations[f"status_{index}"] = status_on(f"lapses_{index}", bucket.end, window_days)
     counts: dict[str, Any] = {}
     for index, bucket in enumerate(buckets):
-        counts[f"total__{index}"] = Count("pk", filter=must[index])
-        suspended = Q(pk__in=holders().suspended(bucket.moment))
-        counts[f"suspended__{index}"] = Count("pk", filter=must[index] & suspended)
-        for status in Status:
-            counts[f"{status.value}__{index}"] = Count(
-                "pk", filter=must[index] & Q(**{f"status_{index}": status.value})
-            )
-    totals = people.annotate(**annotations).aggregate(**counts) if buckets else {}
-    names = ["total", "suspended", *Status.values]
+        live = live_declarations(OuterRef("person_id"), bucket.moment)
+        annotations[f"lapses_{index}"] = Subquery(live.values("lapses_on")[:1])
+        annotations[f"status_{index}"] = status_on(f"lapses_{index}", bucket.end, window_days)
+        must = in_force(bucket.moment) & holders().must_sign_on(bucket.end)
+        conditions = {
+            "total": must,
+            "suspended": must & holders().suspended_on(bucket.end),
+            **{status.value: must & Q(**{f"status_{index}": status.value}) for status in Status},
+        }
+        for name, condition in conditions.items():
+            counts[f"{name}__{index}"] = Count("person_id", distinct=True, filter=condition)
+    totals = with_next_change(history).order_by().annotate(**annotations).aggregate(**counts)
     return {name: [totals[f"{name}__{index}"] for index in range(len(buckets))] for name in names}
 
 

@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,16 +30,23 @@ def _assignments(moment: datetime.datetime | None) -> QuerySet[Any, Any]:
 
 
 class ModerationHolders:
+    def must_sign_on(self, day: datetime.date) -> Q:
+        """Open assignments (suspended ones too) of people who have not left by ``day``."""
+        return Q(state__in=OPEN_STATES) & ~Q(person__leaving_date__lte=day)
+
+    def suspended_on(self, day: datetime.date) -> Q:
+        return Q(state=AssignmentState.SUSPENDED)
+
+    def history(self) -> QuerySet[Any, Any] | None:
+        return ModeratorAssignment.history.all()
+
     def must_sign(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
-        return (
-            _assignments(moment)
-            .filter(state__in=OPEN_STATES)
-            .exclude(person__leaving_date__lte=timezone.localdate(moment))
-            .values("person_id")
-        )
+        day = timezone.localdate(moment)
+        return _assignments(moment).filter(self.must_sign_on(day)).values("person_id")
 
     def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
-        return _assignments(moment).filter(state=AssignmentState.SUSPENDED).values("person_id")
+        day = timezone.localdate(moment)
+        return _assignments(moment).filter(self.suspended_on(day)).values("person_id")
 
     def accounts_by_person(
         self, person_ids: list[int], moment: datetime.datetime | None = None
