@@ -77,8 +77,8 @@ def _url(view: View, url_name: str, query: str) -> str:
     return f"{reverse(url_name)}?{query}" if view.links else ""
 
 
-def _month_query(bucket: Bucket, query: str) -> str:
-    return f"{query}&{bucket.period.query}" if query else bucket.period.query
+def _joined(query: str, more: str) -> str:
+    return f"{query}&{more}" if query else more
 
 
 def _in_months(
@@ -90,35 +90,36 @@ def _in_months(
     group: str | None = None,
 ) -> dict[Any, list[int]]:
     """The list's rows for the whole period, counted month by month (per ``group``)."""
-    whole = f"{query}&{view.period.query}" if query else view.period.query
+    whole = _joined(query, view.period.query)
     return counts_by_bucket(reader(QueryDict(whole)), field, view.buckets, group)
 
 
 def _series(
-    view: View, name: str, values: Sequence[float | None], url_name: str, query: str
+    view: View,
+    name: str,
+    values: Sequence[float | None],
+    url_name: str,
+    query: str,
+    *,
+    at_end: bool = False,
 ) -> Series:
-    """A month-by-month series whose points link to the list for that month."""
+    """A month-by-month series whose points link to the list for that month (or, ``at_end``,
+    to the list as it stood on the month's last day)."""
     return Series(
         name,
         [
-            Point(value, _url(view, url_name, _month_query(bucket, query)))
+            Point(value, _url(view, url_name, _joined(
+                query, f"as_of={bucket.end.isoformat()}" if at_end else bucket.period.query)))
             for bucket, value in zip(view.buckets, values, strict=True)
         ],
-    )
+    )  # fmt: skip
 
 
 def _as_of_series(
     view: View, name: str, values: Sequence[float | None], url_name: str, query: str
 ) -> Series:
     """A series of states at each month's end whose points link to the list on that day."""
-    return Series(
-        name,
-        [
-            Point(value, _url(view, url_name, f"{query}&as_of={bucket.end.isoformat()}"
-                              if query else f"as_of={bucket.end.isoformat()}"))
-            for bucket, value in zip(view.buckets, values, strict=True)
-        ],
-    )  # fmt: skip
+    return _series(view, name, values, url_name, query, at_end=True)
 
 
 # Accounts ------------------------------------------------------------------------------------

@@ -917,7 +917,7 @@ def test_the_demo_has_incidents_and_a_public_abuse_case(settings: Any) -> None:
     second = io.StringIO()
     call_command("seed_demo", stdout=second)
 
-    # Today's; the past year's (compliance/demo.py) are closed.
+    # Today's; the past year's (compliance/demo/) are closed.
     breach = Incident.objects.get(kind=IncidentKind.DATA_BREACH, state=IncidentState.OPEN)
     compromised = Incident.objects.get(
         kind=IncidentKind.COMPROMISED_ACCOUNT, state=IncidentState.OPEN

@@ -40,7 +40,7 @@ def test_seed_demo_creates_the_demo_council_once(settings: Any) -> None:
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=second)
 
-    # 40 staff, and the colleague who left two months ago (compliance/demo.py)
+    # 40 staff, and the colleague who left two months ago (compliance/demo/)
     assert User.objects.count() == 41
     assert User.objects.filter(leaver_recorded_at__isnull=True).count() == 40
     assert ServiceArea.objects.count() == 6
