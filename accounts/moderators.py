@@ -56,7 +56,7 @@ class ModeratorSource(Protocol):
         """The people who may review each account now (with their line managers loaded)."""
 
     def names_by_account(
-        self, account_ids: QuerySet[Any, Any], moment: datetime.datetime | None
+        self, account_ids: list[int], moment: datetime.datetime | None
     ) -> dict[int, str]:
         """'Riya Patel (active); Tom Fletcher (awaiting declaration)' for each account."""
 
@@ -107,7 +107,7 @@ class _NoModerators:
         return {}
 
     def names_by_account(
-        self, account_ids: QuerySet[Any, Any], moment: datetime.datetime | None
+        self, account_ids: list[int], moment: datetime.datetime | None
     ) -> dict[int, str]:
         return {}
 

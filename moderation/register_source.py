@@ -176,7 +176,7 @@ class ModerationSource:
         return grouped
 
     def names_by_account(
-        self, account_ids: QuerySet[Any, Any], moment: datetime.datetime | None
+        self, account_ids: list[int], moment: datetime.datetime | None
     ) -> dict[int, str]:
         source = ModeratorAssignment.objects if moment is None else assignments_as_of(moment)
         found = list(
