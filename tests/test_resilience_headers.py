@@ -88,8 +88,16 @@ def test_the_header_check_catches_inline_script_and_missing_headers() -> None:
 
     problems = "\n".join(header_problems("/x/", page, signed_in=True))
 
-    expected = ["script-src", "framing allowed", "X-Content-Type-Options", "Referrer-Policy",
-                "Cache-Control", "inline <script>", "inline event handler", "javascript: address"]  # fmt: skip
+    expected = [
+        "script-src",
+        "framing allowed",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cache-Control",
+        "inline <script>",
+        "inline event handler",
+        "javascript: address",
+    ]
     assert [what for what in expected if what not in problems] == []
 
 
