@@ -33,6 +33,7 @@ from governance.http import AuthenticatedRequest
 from governance.models import PolicyProfile
 from governance.rules import can_view_profile
 from governance.services.profile import profile_get
+from governance.snapshots import Snapshot
 
 POLICY_COLUMNS = [
     (MANCHESTER, "Manchester"),
@@ -49,8 +50,21 @@ def rule_label(control: Control) -> str:
     return capfirst(str(field.verbose_name))
 
 
-def _form(request: AuthenticatedRequest) -> StatementForm:
-    return StatementForm(request.GET, today=timezone.localdate(), records_begin=records_begin())
+def _form(request: AuthenticatedRequest, snapshot: Snapshot) -> StatementForm:
+    begins = snapshot.get("records-begin", records_begin)
+    return StatementForm(request.GET, today=timezone.localdate(), records_begin=begins)
+
+
+def _statement(request: AuthenticatedRequest, form: StatementForm, snapshot: Snapshot) -> Any:
+    """The statement for the dates asked for, built once per change in the portal (its figures
+    are counted as the reader may follow them, or as an auditor would)."""
+    chosen = form.chosen()
+    return snapshot.get(
+        "statement",
+        lambda: statement_build(request.user, *chosen),
+        can_follow_figures(request.user),
+        form.chosen_query(),
+    )
 
 
 def _groups(rows: list[Row]) -> list[tuple[str, str, list[Row]]]:
@@ -71,7 +85,8 @@ def _groups(rows: list[Row]) -> list[tuple[str, str, list[Row]]]:
 @allowed_if(can_view_statement)
 @require_GET
 def compliance_statement(request: AuthenticatedRequest) -> HttpResponse:
-    form = _form(request)
+    snapshot = Snapshot()
+    form = _form(request, snapshot)
     context: dict[str, Any] = {
         "form": form,
         "quick_choices": quick_choices(timezone.localdate(), form.records_begin),
@@ -82,7 +97,7 @@ def compliance_statement(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "compliance/statement.html", context)
     if form.typed_in:
         return redirect(f"{reverse('compliance')}?{form.chosen_query()}")
-    statement = statement_build(request.user, *form.chosen())
+    statement = _statement(request, form, snapshot)
     return render(
         request,
         "compliance/statement.html",
@@ -101,12 +116,13 @@ def compliance_statement(request: AuthenticatedRequest) -> HttpResponse:
 @allowed_if(can_view_statement)
 @require_GET
 def compliance_statement_csv(request: AuthenticatedRequest) -> HttpResponse:
-    form = _form(request)
+    snapshot = Snapshot()
+    form = _form(request, snapshot)
     if form.is_bound and not form.is_valid():
         # Never a download that looks right but is for other dates than those asked for.
         messages.error(request, "Correct the dates before downloading the statement.")
         return redirect(f"{reverse('compliance')}?{request.GET.urlencode()}")
-    statement = statement_build(request.user, *form.chosen())
+    statement = _statement(request, form, snapshot)
     return csv_response(statement, links=can_follow_figures(request.user))
 
 
@@ -141,7 +157,8 @@ def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """What needs attention in the register now, and how things changed month by month over the
     last twelve months or a chosen period (issue 13)."""
     today = timezone.localdate()
-    begins = records_begin()
+    snapshot = Snapshot()
+    begins = snapshot.get("records-begin", records_begin)
     form = TrendsForm(request.GET, today=today, records_begin=begins)
     whole = can_read_whole_register(request.user)
     context: dict[str, Any] = {
@@ -149,8 +166,9 @@ def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "quick_choices": quick_choices(
             today, begins, lambda period: period.query, last_twelve_months(today)
         ),
-        "cards": dashboard_counts(request.user) if whole else [],
-        "breakdowns": breakdowns() if whole else [],
+        # The same for everyone who reads the whole register.
+        "cards": snapshot.get("cards", lambda: dashboard_counts(request.user)) if whole else [],
+        "breakdowns": snapshot.get("breakdowns", breakdowns) if whole else [],
         "can_edit": can_edit_register(request.user),
     }
     if form.is_bound and not form.is_valid():
@@ -160,10 +178,17 @@ def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     asked = form.chosen()[1]
     period = trends_period(asked, begins)
     view = View(request.user, period)
-    charts = charts_for(view, charts_visible_to(request.user))
+    keys = charts_visible_to(request.user)
+    charts = snapshot.get(
+        "charts",
+        lambda: list(charts_for(view, keys).values()),
+        "whole" if whole else request.user.pk,
+        *keys,
+        period.query,
+    )
     return render(
         request,
         "compliance/dashboard.html",
         {**context, "period": period, "asked": asked, "records_begin": begins,
-         "charts": list(charts.values()), "by_quarter": view.by_quarter},
+         "charts": charts, "by_quarter": view.by_quarter},
     )  # fmt: skip

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -45,6 +46,30 @@ class RequireMFAMiddleware:
                 return redirect(reverse("mfa_activate_totp"))
             request.session[SESSION_KEY] = True
         return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """A session ends after ``SESSION_COOKIE_AGE`` seconds without a request.
+
+    Each save pushes the session's expiry forward. Saving on every page would cost three
+    queries a page (Django's SESSION_SAVE_EVERY_REQUEST), so a session is saved again only
+    once ``SESSION_TOUCH_SECONDS`` have passed since its last save: the idle timeout is then
+    honoured to within that much.
+    """
+
+    key = "portal_touched"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session, now = request.session, int(time.time())
+            if session.modified or now - session.get(self.key, 0) >= settings.SESSION_TOUCH_SECONDS:
+                session[self.key] = now
+        return response
 
 
 class NoStoreMiddleware:

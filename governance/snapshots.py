@@ -1,0 +1,55 @@
+"""Figures worked out once per change in the portal, not once per page.
+
+Every change in the portal writes an event, and events are numbered in order (the chain head's
+``seq``). A figure computed from the records therefore cannot change until the next event is
+written or the day turns: the dashboard's counts and charts and the compliance statement are kept
+in the shared cache under the latest event's number and the date, and worked out again only when
+either moves on. A change made outside the portal (straight into the database) writes no event:
+nothing is kept longer than ``TIMEOUT`` seconds, so such a change shows within that time.
+
+The cache is a help, never a need: when Redis cannot be reached, the figures are worked out
+afresh and the page answers as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from governance.models import EventChainHead
+
+T = TypeVar("T")
+TIMEOUT = 15 * 60
+_MISSING = object()
+logger = logging.getLogger(__name__)
+
+
+class Snapshot:
+    """The records as they stand at one page's request: read the event count once, then keep
+    each figure under it."""
+
+    def __init__(self) -> None:
+        head = EventChainHead.objects.values_list("seq", flat=True).first()
+        self.version = f"{head or 0}:{timezone.localdate().isoformat()}"
+
+    def get(self, name: str, compute: Callable[[], T], *scope: Hashable) -> T:
+        """``compute()``, or what it gave for the same ``name`` and ``scope`` (who is asking,
+        for which period) since the last change."""
+        key = ":".join(["snapshot", name, *map(str, scope), self.version])
+        try:
+            found: Any = cache.get(key, _MISSING)
+        except Exception:
+            logger.warning("The cache could not be read; working %s out afresh", name)
+            return compute()
+        if found is not _MISSING:
+            return found
+        value = compute()
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.warning("The cache could not be written; %s is not kept", name)
+        return value
