@@ -191,12 +191,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_url("CACHE_URL", "locmem://", schemes=("locmem", "redis", "rediss"))
 if _cache_url.startswith("locmem"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage answers as an empty cache, never a server error (governance/cache.py).
+            "BACKEND": "governance.cache.ForgivingRedisCache",
             "LOCATION": _cache_url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 

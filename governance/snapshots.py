@@ -7,13 +7,12 @@ in the shared cache under the latest event's number and the date, and worked out
 either moves on. A change made outside the portal (straight into the database) writes no event:
 nothing is kept longer than ``TIMEOUT`` seconds, so such a change shows within that time.
 
-The cache is a help, never a need: when Redis cannot be reached, the figures are worked out
-afresh and the page answers as before.
+The cache is a help, never a need: when Redis cannot be reached, the cache finds nothing
+(governance/cache.py) and the figures are worked out afresh.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -25,7 +24,6 @@ from governance.models import EventChainHead
 T = TypeVar("T")
 TIMEOUT = 15 * 60
 _MISSING = object()
-logger = logging.getLogger(__name__)
 
 
 class Snapshot:
@@ -40,16 +38,9 @@ class Snapshot:
         """``compute()``, or what it gave for the same ``name`` and ``scope`` (who is asking,
         for which period) since the last change."""
         key = ":".join(["snapshot", name, *map(str, scope), self.version])
-        try:
-            found: Any = cache.get(key, _MISSING)
-        except Exception:
-            logger.warning("The cache could not be read; working %s out afresh", name)
-            return compute()
+        found: Any = cache.get(key, _MISSING)
         if found is not _MISSING:
             return found
         value = compute()
-        try:
-            cache.set(key, value, TIMEOUT)
-        except Exception:
-            logger.warning("The cache could not be written; %s is not kept", name)
+        cache.set(key, value, TIMEOUT)
         return value

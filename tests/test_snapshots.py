@@ -74,7 +74,7 @@ def test_with_the_cache_unreachable_the_dashboard_and_statement_still_answer(
     record_unapproved(communications, leisure, 1)
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "governance.cache.ForgivingRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         }
     }
