@@ -9,6 +9,7 @@ README.md has the table of every variable.
 
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -191,7 +192,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_url("CACHE_URL", "locmem://", schemes=("locmem", "redis", "rediss"))
 if _cache_url.startswith("locmem"):
-    CACHES: dict[str, dict[str, object]] = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
 else:
