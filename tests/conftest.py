@@ -61,7 +61,7 @@ def _test_settings(
     # The evidence field took its storage when the models loaded, before these settings: give
     # it this test's, or every upload would land in the laptop's var/media/evidence.
     monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storages["evidence"])
-    location = django_settings.CACHES["default"].get("LOCATION", "")
+    location = str(django_settings.CACHES["default"].get("LOCATION", ""))
     if location.startswith("redis"):
         # Each pytest-xdist worker gets its own Redis database, so one worker clearing its
         # cache cannot wipe another's rate-limit counters mid-test.
