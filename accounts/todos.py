@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Count, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,24 +117,73 @@ def register_todos(user: User) -> Iterator[Todo]:
         )
     if not can_edit_register(user):
         return
-    for account in Account.objects.exclude(status=AccountStatus.CLOSED).filter(
-        Q(closure_recommended=True)
-        | Q(status__in=[AccountStatus.BEING_SET_UP, AccountStatus.UNAPPROVED])
-    ):
-        if account.closure_recommended:
-            title, detail = f"Close {account.name}", "A review recommends closing it."
-        elif account.status == AccountStatus.BEING_SET_UP:
-            title = f"Finish setting up {account.name}"
-            detail = "Record where its sign-in details are kept, then mark it as live."
-        else:
-            title = f"Deal with the unapproved account {account.name}"
-            detail = "Bring it through a request, or close it."
+    yield from _register_keeping_todos()
+
+
+# Communications' register tasks: at most this many of each kind on 'Your tasks', then one
+# line leading to the register filtered to the rest (the home page stays small at any size).
+FIRST_OF_EACH = 10
+KEEPING = {
+    # kind: (the register's filter for all of them, how many are left, title, detail)
+    "close": (
+        "closure_recommended=on",
+        "{} more accounts a review recommends closing",
+        "Close {}",
+        "A review recommends closing it.",
+    ),
+    "set_up": (
+        f"status={AccountStatus.BEING_SET_UP}",
+        "{} more accounts being set up",
+        "Finish setting up {}",
+        "Record where its sign-in details are kept, then mark it as live.",
+    ),
+    "unapproved": (
+        f"status={AccountStatus.UNAPPROVED}",
+        "{} more unapproved accounts",
+        "Deal with the unapproved account {}",
+        "Bring it through a request, or close it.",
+    ),
+}
+
+
+def _register_keeping_todos() -> Iterator[Todo]:
+    kind = Case(
+        When(closure_recommended=True, then=Value("close")),
+        When(status=AccountStatus.BEING_SET_UP, then=Value("set_up")),
+        default=Value("unapproved"),
+        output_field=CharField(),
+    )
+    # One query: the first few of each kind by name, each with how many of its kind there are.
+    found = (
+        Account.objects.exclude(status=AccountStatus.CLOSED)
+        .filter(
+            Q(closure_recommended=True)
+            | Q(status__in=[AccountStatus.BEING_SET_UP, AccountStatus.UNAPPROVED])
+        )
+        .annotate(
+            kind=kind,
+            rank=Window(RowNumber(), partition_by=[kind], order_by=["name", "pk"]),
+            of_kind=Window(Count("pk"), partition_by=[kind]),
+        )
+        .filter(rank__lte=FIRST_OF_EACH)
+        .order_by("kind", "rank")
+    )
+    register_url = reverse("register")
+    for row in found.values("pk", "name", "kind", "rank", "of_kind"):
+        query, more, title, detail = KEEPING[row["kind"]]
         yield Todo(
             section="The register",
-            title=title,
-            url=reverse("register_account", args=[account.pk]),
+            title=title.format(row["name"]),
+            url=reverse("register_account", args=[row["pk"]]),
             detail=detail,
         )
+        if row["rank"] == FIRST_OF_EACH and row["of_kind"] > FIRST_OF_EACH:
+            yield Todo(
+                section="The register",
+                title=more.format(row["of_kind"] - FIRST_OF_EACH),
+                url=f"{register_url}?{query}",
+                detail="See them all in the register.",
+            )
 
 
 navigation.register(

@@ -4,9 +4,11 @@ from typing import Any
 
 import pytest
 
+from accounts.models import AccountStatus
 from governance.models import ServiceArea, User
 from governance.services.notifications import notify
 from governance.services.profile import profile_apply_preset
+from tests.register_helpers import make_account
 
 
 @pytest.mark.django_db
@@ -77,3 +79,25 @@ def test_recent_notifications_show_on_the_home_page(requester: User, client_for:
     page = client_for(requester).get("/").content.decode()
 
     assert "Your request was approved" in page
+
+
+@pytest.mark.django_db
+def test_communications_home_lists_the_first_ten_of_each_register_task_and_leads_to_the_rest(
+    communications: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    for number in range(13):
+        make_account(
+            communications,
+            leisure,
+            name=f"Setting up {number:02d}",
+            status=AccountStatus.BEING_SET_UP,
+        )
+    make_account(communications, leisure, name="Old page", closure_recommended=True)
+
+    page = client_for(communications).get("/").content.decode()
+
+    assert page.count("Finish setting up Setting up") == 10
+    assert "Finish setting up Setting up 09" in page and "Setting up 10" not in page
+    assert "3 more accounts being set up" in page
+    assert f'href="/register/?status={AccountStatus.BEING_SET_UP}"' in page
+    assert "Close Old page" in page and "more accounts a review recommends" not in page
