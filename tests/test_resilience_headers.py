@@ -146,9 +146,11 @@ def test_a_refused_form_and_the_sign_in_pages_send_the_headers_too(requester: Us
 
 
 def production_environment() -> dict[str, str]:
-    """What .ci/run gives `check --deploy`: DEBUG off and every service named."""
+    """What .ci/run gives `check --deploy`: DEBUG off and every service named. Not the
+    browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment sets (async.E001)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DEBUG": "false",
         "SECRET_KEY": "ci-" + secrets.token_urlsafe(64),
         "EVENT_LOG_KEY": "ci-" + secrets.token_urlsafe(48),
