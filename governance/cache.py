@@ -20,7 +20,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 OUTAGE = (RedisConnectionError, RedisTimeoutError)
-WAIT = DEFAULT_TIMEOUT
 
 
 class ForgivingRedisCache(RedisCache):
@@ -40,17 +39,21 @@ class ForgivingRedisCache(RedisCache):
     def has_key(self, key: Any, version: Any = None) -> bool:
         return bool(self._forgive("has_key", False, key, version))
 
-    def add(self, key: Any, value: Any, timeout: Any = WAIT, version: Any = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
         # Nothing was there to refuse the value, though nothing keeps it either.
         return bool(self._forgive("add", True, key, value, timeout, version))
 
-    def set(self, key: Any, value: Any, timeout: Any = WAIT, version: Any = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         self._forgive("set", None, key, value, timeout, version)
 
-    def set_many(self, data: Any, timeout: Any = WAIT, version: Any = None) -> Any:
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
         return self._forgive("set_many", list(data), data, timeout, version)
 
-    def touch(self, key: Any, timeout: Any = WAIT, version: Any = None) -> bool:
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         return bool(self._forgive("touch", False, key, timeout, version))
 
     def delete(self, key: Any, version: Any = None) -> bool:

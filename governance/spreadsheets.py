@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,7 +101,6 @@ _PARTS = {
         "</styleSheet>"
     ),
 }
-_EPOCH = datetime.datetime(1899, 12, 30)  # noqa: DTZ001 - Excel's day 0 has no zone
 
 
 class _Pipe(io.RawIOBase):
@@ -121,15 +122,6 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def _xml_cell(reference: str, value: Any) -> str:
     value = _xlsx_cell(value)
     if value is None or value == "":
@@ -141,11 +133,9 @@ def _xml_cell(reference: str, value: Any) -> str:
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        days = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-        return f'<c r="{reference}" s="2"><v>{days}</v></c>'
+        return f'<c r="{reference}" s="2"><v>{to_excel(value.replace(tzinfo=None))}</v></c>'
     if isinstance(value, datetime.date):
-        days = (value - _EPOCH.date()).days
-        return f'<c r="{reference}" s="1"><v>{days}</v></c>'
+        return f'<c r="{reference}" s="1"><v>{to_excel(value)}</v></c>'
     text = escape(str(value))
     return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
@@ -167,7 +157,7 @@ def _xlsx_bytes(lines: Iterable[list[Any]], sheet_name: str) -> Iterator[bytes]:
             sheet.write(f'<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
             for number, line in enumerate(lines, start=1):
                 cells = "".join(
-                    _xml_cell(f"{_column(index)}{number}", value)
+                    _xml_cell(f"{get_column_letter(index + 1)}{number}", value)
                     for index, value in enumerate(line)
                 )
                 sheet.write(f'<row r="{number}">{cells}</row>'.encode())
