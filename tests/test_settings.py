@@ -282,3 +282,27 @@ def test_typed_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env_url("MISSING_URL", "redis://x", schemes=("redis",)) == "redis://x"
     with pytest.raises(ImproperlyConfigured, match="BAD_COUNT must be at least 0"):
         env_int("BAD_COUNT", 1, minimum=0)
+
+
+@pytest.mark.parametrize(
+    ("env", "options"),
+    [
+        (PRODUCTION, "-c jit=off"),  # the portal's queries are short: no compiling them
+        ({**PRODUCTION, "DATABASE_JIT": "true"}, "None"),  # the server's own setting
+    ],
+)
+def test_postgresql_connections_turn_the_jit_compiler_off_unless_asked(
+    env: dict[str, str], options: str
+) -> None:
+    assert setting(env, 'DATABASES["default"]["OPTIONS"].get("options")') == options
+
+
+@pytest.mark.django_db
+def test_the_test_database_runs_without_the_jit_compiler() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
