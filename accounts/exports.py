@@ -10,71 +10,78 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.models import AccessModel, AccountStatus, TwoFactorMethod, platform_label
+from accounts.models import (
+    AccessModel,
+    AccountRequest,
+    AccountStatus,
+    TwoFactorMethod,
+    platform_label,
+)
 from accounts.moderators import moderators
 from governance.formatting import date_and_time
 from governance.periods import end_of_day
 from governance.spreadsheets import csv_download, xlsx_download
 
 
-def _name(user: Any) -> str:
-    return user.full_name if user is not None else ""
+def _labels(choices: Any) -> Callable[[str], str]:
+    """A choice's label, or the stored value itself when it is no longer a choice."""
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value)
 
 
-def _label(choices: type, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+def _yes(value: bool) -> str:
+    return "Yes" if value else "No"
 
 
-Column = tuple[str, Callable[[Any, dict[int, str]], Any]]
+def _same(value: Any) -> Any:
+    return value
+
+
+_status, _access, _two_factor = map(_labels, (AccountStatus, AccessModel, TwoFactorMethod))
+
+# Each column: its header, the field it is read from (a value, not a model: the rows come
+# back as tuples, with no model built for each account and its four related records) and how
+# the value is written.
+Column = tuple[str, str, Callable[[Any], Any]]
 
 COLUMNS: list[Column] = [
-    ("Account number", lambda row, _: row.id),
-    ("Name", lambda row, _: row.name),
-    ("Platform", lambda row, _: platform_label(row.platform, row.platform_other)),
-    ("Handle", lambda row, _: row.handle),
-    ("Web address", lambda row, _: row.url),
-    ("Service area", lambda row, _: row.service_area.name),
-    ("Responsible officer", lambda row, _: _name(row.responsible_officer)),
-    ("Status", lambda row, _: _label(AccountStatus, row.status)),
-    ("Active moderators", lambda row, _: row.active_moderators),
-    ("Moderators", lambda row, moderators: moderators.get(row.id, "")),
-    ("Moderators without a current declaration", lambda row, _: row.unsigned_moderators),
+    ("Account number", "id", _same),
+    ("Name", "name", _same),
+    ("Platform", "platform", _same),  # with "platform_other": see table()
+    ("Handle", "handle", _same),
+    ("Web address", "url", _same),
+    ("Service area", "service_area__name", _same),
+    ("Responsible officer", "responsible_officer__full_name", lambda name: name or ""),
+    ("Status", "status", _status),
+    ("Active moderators", "active_moderators", _same),
+    ("Moderators", "id", _same),  # the moderators' names: see table()
+    ("Moderators without a current declaration", "unsigned_moderators", _same),
+    ("Branding approved", "branding_approved_at", lambda at: at and date_and_time(at)),
+    ("Branding approved by", "branding_approved_by__full_name", lambda name: name or ""),
     (
-        "Branding approved",
-        lambda row, _: row.branding_approved_at and date_and_time(row.branding_approved_at),
+        "Approved through request",
+        "request_id",
+        lambda pk: AccountRequest.reference_of(pk) if pk else "",
     ),
-    ("Branding approved by", lambda row, _: _name(row.branding_approved_by)),
-    ("Approved through request", lambda row, _: row.request.reference if row.request else ""),
-    (
-        "Secure sessions or two-step verification on",
-        lambda row, _: "Yes" if row.secure_sessions_enabled else "No",
-    ),
-    ("How moderators sign in", lambda row, _: _label(AccessModel, row.access_model)),
-    ("Sign-in details kept at", lambda row, _: row.credentials_location),
-    ("Password last changed", lambda row, _: row.password_last_changed),
-    ("Recovery email", lambda row, _: row.recovery_email),
-    ("Recovery phone", lambda row, _: row.recovery_phone),
-    (
-        "Recovery phone council-owned",
-        lambda row, _: "Yes" if row.recovery_phone_council_owned else "No",
-    ),
-    (
-        "Two-step method",
-        lambda row, _: row.two_factor_method and _label(TwoFactorMethod, row.two_factor_method),
-    ),
-    ("Second factor held by", lambda row, _: _name(row.second_factor_holder)),
-    ("Open credential tasks", lambda row, _: row.open_credential_tasks),
-    ("Recovery plan last tested", lambda row, _: row.recovery_plan_tested_on),
-    ("Months between reviews", lambda row, _: row.review_cadence_months),
-    ("Next review due", lambda row, _: row.next_review_due),
-    ("Management-platform licence", lambda row, _: row.licence),
-    ("A review recommends closing it", lambda row, _: "Yes" if row.closure_recommended else "No"),
-    ("How the account was found", lambda row, _: row.discovered_how),
+    ("Secure sessions or two-step verification on", "secure_sessions_enabled", _yes),
+    ("How moderators sign in", "access_model", _access),
+    ("Sign-in details kept at", "credentials_location", _same),
+    ("Password last changed", "password_last_changed", _same),
+    ("Recovery email", "recovery_email", _same),
+    ("Recovery phone", "recovery_phone", _same),
+    ("Recovery phone council-owned", "recovery_phone_council_owned", _yes),
+    ("Two-step method", "two_factor_method", lambda method: method and _two_factor(method)),
+    ("Second factor held by", "second_factor_holder__full_name", lambda name: name or ""),
+    ("Open credential tasks", "open_credential_tasks", _same),
+    ("Recovery plan last tested", "recovery_plan_tested_on", _same),
+    ("Months between reviews", "review_cadence_months", _same),
+    ("Next review due", "next_review_due", _same),
+    ("Management-platform licence", "licence", _same),
+    ("A review recommends closing it", "closure_recommended", _yes),
+    ("How the account was found", "discovered_how", _same),
 ]
-HEADERS = [header for header, _ in COLUMNS]
+HEADERS = [header for header, _, _ in COLUMNS]
+PLATFORM, MODERATORS = HEADERS.index("Platform"), HEADERS.index("Moderators")
 
 
 # The moderators of this many accounts are read at once: one query a chunk, never one an
@@ -85,13 +92,17 @@ CHUNK = 500
 def table(rows: QuerySet[Any], as_of: datetime.date | None) -> Iterator[list[Any]]:
     moment = end_of_day(as_of) if as_of is not None else None
     yield HEADERS
-    related = ("second_factor_holder", "branding_approved_by", "request")
-    found = rows.select_related(*related).iterator(chunk_size=CHUNK)
+    fields = [field for _, field, _ in COLUMNS]
+    writers = [write for _, _, write in COLUMNS]
+    found = rows.values_list(*fields, "platform_other").iterator(chunk_size=CHUNK)
     while chunk := list(islice(found, CHUNK)):
         # 'Riya Patel (active); Tom Fletcher (awaiting declaration)' for each account.
-        names = moderators().names_by_account([row.id for row in chunk], moment)
+        names = moderators().names_by_account([row[0] for row in chunk], moment)
         for row in chunk:
-            yield [getter(row, names) for _, getter in COLUMNS]
+            cells = [write(value) for write, value in zip(writers, row, strict=False)]
+            cells[PLATFORM] = platform_label(row[PLATFORM], row[-1])
+            cells[MODERATORS] = names.get(row[0], "")
+            yield cells
 
 
 def csv_response(rows: QuerySet[Any], as_of: datetime.date | None, filename: str) -> Any:

@@ -15,7 +15,10 @@ class Platform(models.TextChoices):
     OTHER = "other", "Another platform"
 
 
+PLATFORM_LABELS = {value: str(label) for value, label in Platform.choices}
+
+
 def platform_label(platform: str, other: str) -> str:
     if platform == Platform.OTHER and other:
         return other
-    return str(Platform(platform).label) if platform in Platform.values else platform
+    return PLATFORM_LABELS.get(platform, platform)

@@ -120,7 +120,12 @@ class AccountRequest(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"REQ-{self.pk:05d}" if self.pk else "New request"
+        return self.reference_of(self.pk) if self.pk else "New request"
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """The reference of the request with this key, without reading it."""
+        return f"REQ-{pk:05d}"
 
     @property
     def platform_name(self) -> str:
