@@ -14,10 +14,11 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from governance.roles import requires_mfa
+from governance.roles import requires_mfa, with_roles
 
 
 class StaffAuthenticationBackend(AuthenticationBackend):
@@ -25,6 +26,11 @@ class StaffAuthenticationBackend(AuthenticationBackend):
         # Also ends the sessions of people whose leaving date has passed, since Django checks
         # this again when it loads the user of each request.
         return bool(super().user_can_authenticate(user)) and not getattr(user, "has_left", False)
+
+    def get_user(self, user_id: Any) -> Any:
+        # The person of each request comes with their roles, which nearly every page asks.
+        user = with_roles(get_user_model()._default_manager.filter(pk=user_id)).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):

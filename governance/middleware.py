@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.defaults import page_not_found
 
 from governance.roles import requires_mfa
+from governance.services.profile import profile_memo
 
 SESSION_KEY = "portal_mfa_ready"
 
@@ -118,3 +119,15 @@ class PortalNotFoundMiddleware:
     @staticmethod
     def active() -> bool:
         return settings.DEBUG and not settings.TECHNICAL_404
+
+
+class ProfileMemoMiddleware:
+    """The policy profile is read at most once a request (governance.services.profile), and
+    afresh after it is saved: each request starts without the last one's copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with profile_memo():
+            return self.get_response(request)

@@ -43,10 +43,16 @@ def register(
 
 
 def sections_for(user: Any) -> list[Section]:
-    return [section for section in _sections if section.visible(user)]
+    """Worked out once a request: the navigation, the home page and ``offers`` all ask, and
+    some predicates cost a query (kept on the user object, as governance.roles keeps roles)."""
+    kept = user.__dict__.get("_nav_sections")
+    if kept is None or kept[0] != len(_sections):
+        kept = (len(_sections), [section for section in _sections if section.visible(user)])
+        user.__dict__["_nav_sections"] = kept
+    return list(kept[1])
 
 
 def offers(user: Any, url_name: str) -> bool:
     """Whether this person's navigation has the section at ``url_name``: lets one app link to
     another's page (raising a concern with HR from an incident) without importing it."""
-    return any(section.url_name == url_name and section.visible(user) for section in _sections)
+    return any(section.url_name == url_name for section in sections_for(user))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 COMMUNICATIONS = "Communications"
@@ -18,17 +19,56 @@ AUDITOR = "Auditor"
 GROUPS = (COMMUNICATIONS, HR, POLICY_OWNER, LEGAL, AUDITOR)
 
 
-def _cached(user: Any, name: str, compute: Any) -> Any:
+def with_roles(users: QuerySet[Any]) -> QuerySet[Any]:
+    """People with their roles read in the same query (the user of each request is loaded so,
+    governance.auth): asking for them then costs no further query."""
+    model = users.model
+    annotations: dict[str, Any] = {
+        f"roles_group_{index}": Exists(
+            model.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=name)
+        )
+        for index, name in enumerate(GROUPS)
+    }
+    annotations["roles_head"] = Exists(
+        model._meta.get_field("headed_areas").related_model.objects.filter(head=OuterRef("pk"))
+    )
+    annotations["roles_manager"] = Exists(
+        model.objects.filter(line_manager=OuterRef("pk")).exclude(
+            leaving_date__lt=timezone.localdate()
+        )
+    )
+    return users.annotate(**annotations)
+
+
+def _load(user: Any, name: str) -> Any:
+    """One role fact, kept on the user object for the request: read with the person
+    (``with_roles``), else asked when first needed (each on its own, so that a fact not yet
+    asked is read as it is then). Answers already kept stay (a stand-in's groups,
+    compliance.rules.council_wide)."""
     cache = user.__dict__.setdefault("_role_cache", {})
+    # (getattr: request.user is a lazy object, whose own __dict__ is not the person's.)
+    if name not in cache and getattr(user, "roles_head", None) is not None:
+        found = {
+            group for index, group in enumerate(GROUPS) if getattr(user, f"roles_group_{index}")
+        }
+        cache.setdefault("groups", frozenset(found))
+        cache.setdefault("head_of_service", user.roles_head)
+        cache.setdefault("line_manager", user.roles_manager)
     if name not in cache:
-        cache[name] = compute()
+        cache[name] = {
+            "groups": lambda: frozenset(user.groups.values_list("name", flat=True)),
+            "head_of_service": lambda: user.headed_areas.exists(),
+            "line_manager": lambda: user.reports.exclude(
+                leaving_date__lt=timezone.localdate()
+            ).exists(),
+        }[name]()
     return cache[name]
 
 
 def group_names(user: Any) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    return _cached(user, "groups", lambda: frozenset(user.groups.values_list("name", flat=True)))
+    return _load(user, "groups")
 
 
 def is_communications(user: Any) -> bool:
@@ -59,17 +99,13 @@ def is_line_manager(user: Any) -> bool:
     """Somebody who manages at least one person who has not left (has_left, on the model)."""
     if not user.is_authenticated:
         return False
-    return _cached(
-        user,
-        "line_manager",
-        lambda: user.reports.exclude(leaving_date__lt=timezone.localdate()).exists(),
-    )
+    return bool(_load(user, "line_manager"))
 
 
 def is_head_of_service(user: Any) -> bool:
     if not user.is_authenticated:
         return False
-    return _cached(user, "head_of_service", lambda: user.headed_areas.exists())
+    return bool(_load(user, "head_of_service"))
 
 
 def requires_mfa(user: Any) -> bool:

@@ -548,10 +548,10 @@ def raise_tasks(account: Account, actor: User, count: int, start: int = 0) -> No
 
 
 # The page takes exactly this many queries whatever the number of tasks (measured with 3 and
-# with 30): the session, the user, their groups, the count, one page of tasks with their
-# accounts and people. The session is not saved back: it is, at most once a minute, to keep the
-# idle timeout (tests/test_snapshots.py).
-TASK_LIST_QUERIES = 5
+# with 30): the session, the user with their roles (governance.auth), the count, one page of
+# tasks with their accounts and people. The session is not saved back: it is, at most once a
+# minute, to keep the idle timeout (tests/test_snapshots.py).
+TASK_LIST_QUERIES = 4
 
 
 @pytest.mark.django_db

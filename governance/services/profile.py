@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from governance import events
 from governance.changes import record_change
@@ -10,15 +15,54 @@ from governance.errors import DomainError
 from governance.models import PolicyProfile, Preset, User
 from governance.presets import PRESETS, PROFILE_FIELDS, preset_values
 
+# The profile as read once in this request (ProfileMemoMiddleware): a page reads it from
+# several places (its view, each to-do provider, the rules), which cost a query each. Outside a
+# request (tasks, commands, tests calling services) nothing is kept: each call reads it afresh.
+_memo: ContextVar[list[PolicyProfile] | None] = ContextVar("policy_profile_memo", default=None)
 
-def profile_get() -> PolicyProfile:
-    """The council's policy profile; Manchester's preset until an administrator picks one."""
+
+@contextmanager
+def profile_memo() -> Iterator[None]:
+    """Read the profile at most once inside this block, until it is saved again."""
+    token = _memo.set([])
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _forget(**kwargs: Any) -> None:
+    kept = _memo.get()
+    if kept is not None:
+        kept.clear()
+
+
+# Any save of the profile (the services below, the admin, a fixture) is seen at once.
+post_save.connect(_forget, sender=PolicyProfile, dispatch_uid="policy_profile_memo_save")
+post_delete.connect(_forget, sender=PolicyProfile, dispatch_uid="policy_profile_memo_delete")
+
+
+def _read() -> PolicyProfile:
     profile = PolicyProfile.objects.filter(pk=1).first()
     if profile is None:
         profile, _ = PolicyProfile.objects.get_or_create(
             pk=1, defaults={"preset": Preset.MANCHESTER, **preset_values(Preset.MANCHESTER)}
         )
     return profile
+
+
+def profile_get() -> PolicyProfile:
+    """The council's policy profile; Manchester's preset until an administrator picks one.
+
+    Each call answers its own copy: a caller may change it (a bound form writes its answers onto
+    its instance) without the rest of the page seeing the unsaved values.
+    """
+    kept = _memo.get()
+    if kept is None:
+        return _read()
+    if not kept:
+        kept.append(_read())
+    return copy.deepcopy(kept[0])
 
 
 def _describe(values: dict[str, Any]) -> dict[str, Any]:
