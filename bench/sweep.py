@@ -122,8 +122,7 @@ def phase_sweep(use_tracemalloc: bool) -> dict[str, Any]:
 
     from django.conf import settings
     from django.db import connection
-    from django.db.models import Count
-    from django.utils import timezone
+    from django.db.models import Count, Max
     from django.utils.module_loading import import_string
 
     from governance.models import Notification
@@ -202,17 +201,24 @@ def phase_sweep(use_tracemalloc: bool) -> dict[str, Any]:
             )
         return rows
 
+    def last_id() -> int:
+        return Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    # By id, not by time: the generated council holds notifications dated later today.
+    first_after = last_id()
     first = sweep(1)
-    second_began = timezone.now()
+    second_after = last_id()
     second = sweep(2)
     # The second run may rightly tell someone of an item that became due in the minutes
     # between the runs (an approval step reaching its next reminder interval): a new key. A
     # duplicate would be a mail about a key the first run already sent.
     first_keys = set(
-        Notification.objects.filter(created_at__lt=second_began).values_list("recipient", "key")
+        Notification.objects.filter(pk__gt=first_after, pk__lte=second_after).values_list(
+            "recipient", "key"
+        )
     )
     second_keys = list(
-        Notification.objects.filter(created_at__gte=second_began).values_list("recipient", "key")
+        Notification.objects.filter(pk__gt=second_after).values_list("recipient", "key")
     )
     told_again = [key for recipient, key in second_keys if (recipient, key) in first_keys]
     newly_due = [key for recipient, key in second_keys if (recipient, key) not in first_keys]

@@ -11,8 +11,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from governance.models import Event, User
-from governance.services.notifications import notify, render_text
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import Event, Notification, User
+from governance.services import notifications
+from governance.services.notifications import held, notify, render_text
 
 
 def render_email(template_name: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -40,3 +44,78 @@ def notify_from(
         event=event,
         now=now,
     )
+
+
+class Outbox:
+    """The notifications of a sweep over many items, written together.
+
+    Made with every key the sweep may use, it asks once which people already hold which key;
+    ``add`` then renders an e-mail only for people who do not, and the rows go in one insert
+    per ``batch`` with one request to send. The unique key still keeps a second worker
+    running the same sweep at once from telling anyone twice.
+    """
+
+    def __init__(
+        self, keys: Iterable[str], *, now: datetime.datetime | None = None, batch: int = 1000
+    ) -> None:
+        self.held = held(keys)
+        self.now = now or timezone.now()
+        self.batch = batch
+        self.rows: list[Notification] = []
+        self.written = 0
+
+    def new(self, recipients: Iterable[User | None], key: str) -> list[User]:
+        """The recipients who can be told and do not yet hold this key."""
+        people = {person.pk: person for person in recipients if person is not None}
+        return [
+            person
+            for person in people.values()
+            if person.is_active and not person.has_left and (person.pk, key) not in self.held
+        ]
+
+    def add(
+        self,
+        template_name: str,
+        context: dict[str, Any],
+        *,
+        recipients: Iterable[User | None],
+        key: str,
+        url: str = "",
+        event: Event | None = None,
+    ) -> int:
+        """Queue the e-mail for those recipients not yet told; return how many it is for."""
+        people = self.new(recipients, key)
+        if not people:
+            return 0
+        subject, body = render_email(template_name, context)
+        for person in people:
+            self.held.add((person.pk, key))
+            self.rows.append(
+                Notification(
+                    recipient=person,
+                    key=key,
+                    event=event,
+                    subject=subject,
+                    body=body,
+                    url=url,
+                    created_at=self.now,
+                )
+            )
+        if len(self.rows) >= self.batch:
+            self.flush()
+        return len(people)
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        Notification.objects.bulk_create(self.rows, ignore_conflicts=True)
+        self.written += len(self.rows)
+        self.rows = []
+        transaction.on_commit(notifications.enqueue_delivery)
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self.flush()

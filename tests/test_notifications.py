@@ -238,3 +238,44 @@ def test_a_notification_claimed_by_another_worker_is_left_to_it_until_the_claim_
     Notification.objects.update(claimed_until=timezone.now() - datetime.timedelta(seconds=1))
     assert notifications_deliver_pending() == 1
     assert Notification.objects.get().claimed_until is None
+
+
+@pytest.mark.django_db
+def test_a_refused_mail_in_a_batch_is_retried_and_the_others_are_sent_and_marked(
+    requester: User, line_manager: User, communications: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("a", "b", "c"):
+        tell([requester, line_manager, communications], key=key)
+    from django.core.mail.backends.locmem import EmailBackend
+
+    send = EmailBackend.send_messages
+
+    def refuse_the_manager(self: EmailBackend, messages: Any) -> int:
+        if any("manager@council.example" in message.to for message in messages):
+            raise smtplib.SMTPRecipientsRefused({})
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_the_manager)
+    assert notifications_deliver_pending(batch_size=4) == 6
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        ["requester@council.example", "comms@council.example"] * 3
+    )
+    refused = Notification.objects.filter(recipient=line_manager)
+    assert {(n.sent_at, n.attempts, n.claimed_until) for n in refused} == {(None, 1, None)}
+    assert all(n.next_attempt_at for n in refused)
+    sent = Notification.objects.exclude(recipient=line_manager)
+    assert all(n.sent_at and n.claimed_until is None for n in sent)
+
+
+@pytest.mark.django_db
+def test_a_batch_of_mail_costs_the_same_queries_however_many_it_holds(
+    requester: User, line_manager: User, django_assert_max_num_queries: Any
+) -> None:
+    for index in range(40):
+        tell([requester, line_manager], key=f"thing:{index}")
+
+    # Claim, mark claimed, mark sent; then a claim that finds nothing, and the savepoints.
+    with django_assert_max_num_queries(8):
+        assert notifications_deliver_pending() == 80
+    assert len(mail.outbox) == 80

@@ -507,3 +507,35 @@ def test_communications_can_keep_open_an_account_a_review_would_close(
     event = Event.objects.get(action="account.kept_open")
     assert event.reason == "Winter campaign"
     assert event.summary == "Chris Evans kept the account open against a review's recommendation"
+
+
+@pytest.mark.django_db
+def test_review_reminders_already_sent_are_not_rendered_again(
+    communications: User,
+    leisure: ServiceArea,
+    requester: User,
+    line_manager: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for index in range(3):
+        make_account(
+            communications,
+            leisure,
+            name=f"Leisure page {index}",
+            moderators=(requester,),
+            next_review_due=datetime.date(2026, 6, 30),
+        )
+
+    with time_machine.travel(datetime.datetime(2026, 8, 1, 8, tzinfo=datetime.UTC)):
+        reviews_remind()
+        told = Notification.objects.count()
+        assert told == 9
+
+        def render_email(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError("rendered a reminder already sent")
+
+        monkeypatch.setattr("governance.emails.render_email", render_email)
+        with django_assert_max_num_queries(8):
+            assert reviews_remind() == 3
+    assert Notification.objects.count() == told

@@ -12,10 +12,11 @@ from django.utils import timezone
 from accounts import events
 from accounts.models import Account, AccountReview, AccountStatus, ReviewOutcome
 from accounts.moderators import moderators
-from accounts.rules import can_see_account, communications_team
+from accounts.rules import communications_team
 from accounts.services.register import account_url, lock_account, record_account_change
 from accounts.transitions import ACCOUNT, REVIEW
-from governance.emails import notify_from
+from governance import roles
+from governance.emails import Outbox, notify_from
 from governance.errors import DomainError
 from governance.formatting import add_months, long_date
 from governance.models import User
@@ -128,59 +129,94 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
         ).select_related("responsible_officer__line_manager")
     )
     reviewers = moderators().reviewers_by_account([account.pk for account in accounts])
-    told = 0
     comms = list(communications_team())
-    for account in accounts:
-        due = account.next_review_due
-        assert due is not None
-        people = reviewers.get(account.pk, [])
-        key = f"review:account:{account.pk}:due:{due.isoformat()}"
-        context = {"account": account, "due": due, "days_late": (today - due).days}
-        with transaction.atomic():
-            notify_from(
-                "accounts/email/review_due.txt",
-                context,
-                recipients=people,
-                key=f"{key}:moderators",
-                url=reverse("review_new", args=[account.pk]),
-                now=now,
+    readers = set(
+        User.objects.filter(groups__name__in=[roles.COMMUNICATIONS, roles.AUDITOR]).values_list(
+            "pk", flat=True
+        )
+    )
+
+    def key_of(account: Account) -> str:
+        assert account.next_review_due is not None
+        return f"review:account:{account.pk}:due:{account.next_review_due.isoformat()}"
+
+    # Who already holds which of these keys, asked once: a reminder already sent is skipped
+    # before its e-mail is rendered (a second run renders nothing).
+    keys = [
+        f"{key_of(account)}:{who}"
+        for account in accounts
+        for who in ("moderators", "line_managers", "communications")
+    ]
+    with Outbox(keys, now=now) as outbox:
+        for account in accounts:
+            people = reviewers.get(account.pk, [])
+            _remind_review(
+                outbox, account, people, comms, readers, key_of(account), escalate_before
             )
-            if not people:
-                # Only a moderator can record a review: the responsible officer is asked to
-                # get one, and is sent to the account, which they can open.
-                notify_from(
-                    "accounts/email/review_due_no_moderators.txt",
-                    context,
-                    recipients=[account.responsible_officer],
-                    key=f"{key}:moderators",
-                    url=account_url(account),
-                    now=now,
-                )
-            if due < today:
-                asked: list[User | None] = [*people] or [account.responsible_officer]
-                managers = {
-                    person.line_manager for person in asked if person and person.line_manager
-                }
-                for manager in managers:
-                    notify_from(
-                        "accounts/email/review_overdue.txt",
-                        context,
-                        recipients=[manager],
-                        key=f"{key}:line_managers",
-                        # A line manager who cannot open the account finds the task at home.
-                        url=account_url(account)
-                        if can_see_account(manager, account)
-                        else reverse("home"),
-                        now=now,
-                    )
-            if due < escalate_before:
-                notify_from(
-                    "accounts/email/review_escalated.txt",
-                    context,
-                    recipients=comms,
-                    key=f"{key}:communications",
-                    url=account_url(account),
-                    now=now,
-                )
-        told += 1
-    return told
+    return len(accounts)
+
+
+def _sees(manager: User, account: Account, people: list[User], readers: set[int]) -> bool:
+    """``can_see_account`` from what the sweep has loaded, without two queries a manager:
+    whoever reads the whole register (``readers``), the responsible officer, and the account's
+    moderators (``people``, the same assignment states as ``moderates``)."""
+    return (
+        manager.pk in readers
+        or account.responsible_officer_id == manager.pk
+        or any(person.pk == manager.pk for person in people)
+    )
+
+
+def _remind_review(
+    outbox: Outbox,
+    account: Account,
+    people: list[User],
+    comms: list[User],
+    readers: set[int],
+    key: str,
+    escalate_before: datetime.date,
+) -> None:
+    today = timezone.localdate(outbox.now)
+    due = account.next_review_due
+    assert due is not None
+    context = {"account": account, "due": due, "days_late": (today - due).days}
+    if people:
+        outbox.add(
+            "accounts/email/review_due.txt",
+            context,
+            recipients=people,
+            key=f"{key}:moderators",
+            url=reverse("review_new", args=[account.pk]),
+        )
+    else:
+        # Only a moderator can record a review: the responsible officer is asked to get one,
+        # and is sent to the account, which they can open.
+        outbox.add(
+            "accounts/email/review_due_no_moderators.txt",
+            context,
+            recipients=[account.responsible_officer],
+            key=f"{key}:moderators",
+            url=account_url(account),
+        )
+    if due < today:
+        asked: list[User | None] = [*people] or [account.responsible_officer]
+        managers = {person.line_manager for person in asked if person and person.line_manager}
+        for manager in outbox.new(managers, f"{key}:line_managers"):
+            outbox.add(
+                "accounts/email/review_overdue.txt",
+                context,
+                recipients=[manager],
+                key=f"{key}:line_managers",
+                # A line manager who cannot open the account finds the task at home.
+                url=account_url(account)
+                if _sees(manager, account, people, readers)
+                else reverse("home"),
+            )
+    if due < escalate_before:
+        outbox.add(
+            "accounts/email/review_escalated.txt",
+            context,
+            recipients=comms,
+            key=f"{key}:communications",
+            url=account_url(account),
+        )

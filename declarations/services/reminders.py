@@ -17,8 +17,9 @@ from declarations.models import Declaration, PolicyVersion, VersionState
 from declarations.rules import policy_owners
 from declarations.selectors import people_who_must_sign, published_version, with_status
 from governance.changes import record_change
-from governance.emails import notify_from
+from governance.emails import Outbox, notify_from
 from governance.formatting import long_date
+from governance.models import User
 from governance.services.profile import profile_get
 
 
@@ -114,20 +115,28 @@ def declarations_remind(now: datetime.datetime | None = None) -> int:
         .select_related("person", "version")
         .order_by("pk")
     )
-    sent = 0
+    keys = []
+    due = []
     for declaration in soon:
         left = (declaration.lapses_on - today).days
         threshold = next(day for day in days if left <= day)
-        notify_from(
-            "declarations/email/reminder.txt",
-            {"person": declaration.person, "declaration": declaration, "days_left": left},
-            recipients=[declaration.person],
-            key=f"declaration:{declaration.pk}:reminder:{threshold}",
-            url=reverse("declarations"),
-            now=now,
-        )
-        sent += 1
-    return sent
+        key = f"declaration:{declaration.pk}:reminder:{threshold}"
+        keys.append(key)
+        due.append((declaration, left, key))
+    url = reverse("declarations")
+    with Outbox(keys, now=now) as outbox:
+        for declaration, left, key in due:
+            outbox.add(
+                "declarations/email/reminder.txt",
+                {"person": declaration.person, "declaration": declaration, "days_left": left},
+                recipients=[declaration.person],
+                key=key,
+                url=url,
+            )
+    return len(due)
+
+
+DIGEST_CHUNK = 1000
 
 
 def digest_period(today: datetime.date, months: int) -> str:
@@ -144,28 +153,35 @@ def obligations_digest(now: datetime.datetime | None = None) -> int:
     if not months:
         return 0
     period = digest_period(today, months)
-    people = list(
-        with_status(people_who_must_sign(), today).select_related("line_manager").order_by("pk")
-    )
-    accounts = holders().accounts_by_person([person.pk for person in people])
+    # The cadence is part of the key: after a change from quarterly to half-yearly, July's
+    # "2026-2" is not the April quarter's "2026-2" already sent.
+    key = f"declarations:digest:every-{months}:{period}"
+    pks = list(people_who_must_sign().order_by("pk").values_list("pk", flat=True))
     version = published_version()
-    for person in people:
-        notify_from(
-            "declarations/email/digest.txt",
-            {
-                "person": person,
-                "accounts": accounts.get(person.pk, []),
-                "version": version,
-                "months": months,
-            },
-            recipients=[person],
-            # The cadence is part of the key: after a change from quarterly to half-yearly,
-            # July's "2026-2" is not the April quarter's "2026-2" already sent.
-            key=f"declarations:digest:every-{months}:{period}",
-            url=reverse("declarations"),
-            now=now,
-        )
-    return len(people)
+    url = reverse("declarations")
+    # Only the people not yet sent this period's digest are loaded, a chunk at a time, so that
+    # memory does not grow with the council.
+    with Outbox([key], now=now) as outbox:
+        told = {recipient for recipient, _key in outbox.held}
+        waiting = [pk for pk in pks if pk not in told]
+        for start in range(0, len(waiting), DIGEST_CHUNK):
+            chunk = waiting[start : start + DIGEST_CHUNK]
+            people = with_status(User.objects.filter(pk__in=chunk), today).order_by("pk")
+            accounts = holders().accounts_by_person(chunk)
+            for person in people:
+                outbox.add(
+                    "declarations/email/digest.txt",
+                    {
+                        "person": person,
+                        "accounts": accounts.get(person.pk, []),
+                        "version": version,
+                        "months": months,
+                    },
+                    recipients=[person],
+                    key=key,
+                    url=url,
+                )
+    return len(pks)
 
 
 def policy_review_remind(now: datetime.datetime | None = None) -> int:

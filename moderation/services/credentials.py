@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import AccessModel, Account
 from accounts.rules import communications_team
 from governance.changes import record_change
-from governance.emails import notify_from
+from governance.emails import Outbox, notify_from
 from governance.errors import DomainError
 from governance.formatting import long_date
 from governance.models import User
@@ -363,28 +363,34 @@ def credential_tasks_escalate(*, now: datetime.datetime | None = None) -> int:
         )
     )
     comms = list(communications_team())
-    for task in overdue:
-        context = {"task": task, "account": task.account, "days_late": (today - task.due_on).days}
-        with transaction.atomic():
+    keys = [f"credential-task:{task.pk}:{which}" for task in overdue for which in STAGES]
+    with Outbox(keys, now=now) as outbox:
+        for task in overdue:
+            context = {
+                "task": task,
+                "account": task.account,
+                "days_late": (today - task.due_on).days,
+            }
             officer = task.account.responsible_officer
-            notify_from(
+            outbox.add(
                 "moderation/email/task_overdue.txt",
                 context,
                 recipients=[officer] if officer else comms,
                 key=f"credential-task:{task.pk}:overdue",
                 url=task_url(task),
-                now=now,
             )
             if task.due_on < later:
-                notify_from(
+                outbox.add(
                     "moderation/email/task_escalated.txt",
                     context,
                     recipients=comms,
                     key=f"credential-task:{task.pk}:escalated",
                     url=task_url(task),
-                    now=now,
                 )
     return len(overdue)
+
+
+STAGES = ("overdue", "escalated")
 
 
 def recovery_plans_remind(*, now: datetime.datetime | None = None) -> int:
@@ -393,16 +399,18 @@ def recovery_plans_remind(*, now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now)
     months = profile_get().recovery_plan_test_months
     comms = list(communications_team())
-    told = 0
-    for account in Account.objects.filter(recovery_plans_overdue(today, months)):
-        lapsed = recovery_plan_due_on(account, months)
-        notify_from(
-            "moderation/email/recovery_plan_due.txt",
-            {"account": account, "lapsed": lapsed},
-            recipients=comms,
-            key=f"recovery-plan:{account.pk}:{lapsed.isoformat()}",
-            url=account_url(account),
-            now=now,
-        )
-        told += 1
-    return told
+    due = [
+        (account, recovery_plan_due_on(account, months))
+        for account in Account.objects.filter(recovery_plans_overdue(today, months))
+    ]
+    keys = [f"recovery-plan:{account.pk}:{lapsed.isoformat()}" for account, lapsed in due]
+    with Outbox(keys, now=now) as outbox:
+        for account, lapsed in due:
+            outbox.add(
+                "moderation/email/recovery_plan_due.txt",
+                {"account": account, "lapsed": lapsed},
+                recipients=comms,
+                key=f"recovery-plan:{account.pk}:{lapsed.isoformat()}",
+                url=account_url(account),
+            )
+    return len(due)
