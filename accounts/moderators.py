@@ -29,7 +29,8 @@ class TimelineSource:
     field history of each, described with ``labels`` and called ``noun``."""
 
     model: type[models.Model]
-    ids: list[int]
+    # Their keys, as a query of ``pk`` values (read inside the timeline's own queries).
+    ids: QuerySet[Any, Any]
     history: list[Any]
     labels: dict[str, str]
     noun: str

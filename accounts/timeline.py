@@ -43,8 +43,12 @@ def account_timeline(account: Account) -> list[Entry]:
     """Everything that happened to the account, newest first: its events and those of the
     requests and moderation records that belong to it (accounts/moderators.py), and changes
     made outside the portal's forms from their field history."""
-    request_ids = [account.request_id] if account.request_id else []
-    request_ids += list(account.regularisation_requests.values_list("pk", flat=True))
+    # Keys read inside the events' query, not each on its own.
+    request_ids = AccountRequest.objects.filter(
+        Q(pk=account.request_id) | Q(regularises=account)
+        if account.request_id
+        else Q(regularises=account)
+    ).values("pk")
     others = list(moderators().timeline(account))
     types = ContentType.objects.get_for_models(
         Account, AccountRequest, *[other.model for other in others]

@@ -197,8 +197,8 @@ class ModerationSource:
         return {account: "; ".join(people) for account, people in grouped.items()}
 
     def timeline(self, account: Any) -> Iterable[TimelineSource]:
-        ids = list(ModeratorAssignment.objects.filter(account=account).values_list("pk", flat=True))
-        task_ids = list(CredentialTask.objects.filter(account=account).values_list("pk", flat=True))
+        ids = ModeratorAssignment.objects.filter(account=account).values("pk")
+        task_ids = CredentialTask.objects.filter(account=account).values("pk")
         return [
             TimelineSource(
                 model=ModeratorAssignment,
@@ -225,7 +225,7 @@ class ModerationSource:
             # Password changes are told by their events only: they are never edited.
             TimelineSource(
                 model=PasswordChange,
-                ids=list(password_changes_of(account).values_list("pk", flat=True)),
+                ids=password_changes_of(account).order_by().values("pk"),
                 history=[],
                 labels={},
                 noun="a password change",
