@@ -8,8 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connection, models
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from declarations.holders import holders
@@ -17,7 +29,7 @@ from declarations.models import Declaration, PolicyVersion, VersionState
 from governance.formatting import long_date
 from governance.models import PolicyProfile, User
 from governance.services.profile import profile_get
-from governance.trends import Bucket, in_force, with_next_change
+from governance.trends import Bucket, with_next_change
 
 
 class Status(models.TextChoices):
@@ -114,19 +126,32 @@ def with_status(
     """People annotated with their live declaration (version, signed, lapses) and its status,
     and whether their moderating is suspended for want of one; now, or as they stood at
     ``moment`` (``today`` being its day). ``window_days`` (the profile's reminder window, read
-    when not given) spares a page that holds the profile a second read."""
+    when not given) spares a page that holds the profile a second read.
+
+    The live declaration is joined, not looked up a person: now it is the one not superseded
+    (one a person, a constraint), at ``moment`` the one whose key a subquery finds; and who is
+    suspended is one set, not a lookup a person. A lookup in each annotation was evaluated
+    again by PostgreSQL in every count of the list's summary."""
     today = today or timezone.localdate(moment)
-    live = live_declarations(OuterRef("pk"), moment)
     if window_days is None:
         window_days = reminder_window_days()
+    if moment is None:
+        condition = Q(declarations__superseded_at__isnull=True)
+    else:
+        live = live_declarations(OuterRef("pk"), moment)
+        people = people.annotate(live_declaration_id=Subquery(live.values("pk")[:1]))
+        condition = Q(declarations__pk=F("live_declaration_id"))
     return people.annotate(
-        declaration_id=Subquery(live.values("pk")[:1]),
-        declaration_version=Subquery(live.values("version__version")[:1]),
-        declaration_on_paper=Subquery(live.values("on_paper")[:1]),
-        declaration_signed_at=Subquery(live.values("signed_at")[:1]),
-        declaration_lapses_on=Subquery(live.values("lapses_on")[:1]),
+        live=FilteredRelation("declarations", condition=condition),
+        declaration_id=F("live__pk"),
+        declaration_version=F("live__version__version"),
+        declaration_on_paper=F("live__on_paper"),
+        declaration_signed_at=F("live__signed_at"),
+        declaration_lapses_on=F("live__lapses_on"),
         declaration_status=status_on("declaration_lapses_on", today, window_days),
-        is_suspended=Exists(holders().suspended(moment).filter(person_id=OuterRef("pk"))),
+        is_suspended=ExpressionWrapper(
+            Q(pk__in=holders().suspended(moment)), output_field=models.BooleanField()
+        ),
     )
 
 
@@ -137,28 +162,98 @@ def people_who_must_sign(moment: datetime.datetime | None = None) -> QuerySet[Us
 def coverage_at(buckets: Sequence[Bucket], window_days: int) -> dict[str, list[int]]:
     """For the end of each bucket: how many people had to hold a declaration, how many were in
     each status and how many were suspended, as the declarations list counts them on that day
-    (``with_status`` at that moment): one query over the assignments' history rows in force at
-    each moment, counting each person once."""
+    (``with_status`` at that moment), each person once: one query.
+
+    Set-based, so that each month costs a pass rather than a lookup a history row: the
+    assignments' history rows (each with its next change, ``with_next_change``, and whether it
+    meets ``must_sign_on`` and ``suspended_on`` each month's last day, from the ORM) give one
+    row a month and person who had to sign; the declarations give each person's live one at
+    each month's end (``live_declarations``: signed by then, not superseded by then, the latest
+    signed), ranked by a window function; the two are joined and counted by ``status_on``'s
+    rule. Plain SQL around the ORM's own query, because the ORM cannot join a query to a list of
+    moments; it runs on PostgreSQL and on SQLite (3.25 or later, for the window functions)."""
     names = ["total", "suspended", *Status.values]
+    totals = {name: [0] * len(buckets) for name in names}
     history = holders().history()
     if history is None or not buckets:
-        return {name: [0] * len(buckets) for name in names}
-    annotations: dict[str, Any] = {}
-    counts: dict[str, Any] = {}
+        return totals
+    with connection.cursor() as cursor:
+        cursor.execute(*_coverage_sql(history, buckets, window_days))
+        for index, *counts in cursor.fetchall():
+            for name, count in zip(names, counts, strict=True):
+                totals[name][index] = count or 0
+    return totals
+
+
+def _coverage_sql(
+    history: QuerySet[Any], buckets: Sequence[Bucket], window_days: int
+) -> tuple[str, list[Any]]:
+    ops = connection.ops
+    flags: dict[str, Any] = {}
     for index, bucket in enumerate(buckets):
-        live = live_declarations(OuterRef("person_id"), bucket.moment)
-        annotations[f"lapses_{index}"] = Subquery(live.values("lapses_on")[:1])
-        annotations[f"status_{index}"] = status_on(f"lapses_{index}", bucket.end, window_days)
-        must = in_force(bucket.moment) & holders().must_sign_on(bucket.end)
-        conditions = {
-            "total": must,
-            "suspended": must & holders().suspended_on(bucket.end),
-            **{status.value: must & Q(**{f"status_{index}": status.value}) for status in Status},
-        }
-        for name, condition in conditions.items():
-            counts[f"{name}__{index}"] = Count("person_id", distinct=True, filter=condition)
-    totals = with_next_change(history).order_by().annotate(**annotations).aggregate(**counts)
-    return {name: [totals[f"{name}__{index}"] for index in range(len(buckets))] for name in names}
+        must = holders().must_sign_on(bucket.end)
+        flags[f"must_{index}"] = Case(When(must, then=Value(1)), default=Value(0))
+        flags[f"suspended_{index}"] = Case(
+            When(must & holders().suspended_on(bucket.end), then=Value(1)), default=Value(0)
+        )
+    rows = (
+        with_next_change(history)
+        .order_by()
+        .annotate(**flags)
+        .values("person_id", "history_date", "history_type", "next_change", "listed", *flags)
+    )
+    held_sql, held_params = rows.query.sql_with_params()
+    moments_params: list[Any] = []
+    for index, bucket in enumerate(buckets):
+        due_from = bucket.end + datetime.timedelta(days=window_days)
+        moments_params += [
+            index,
+            ops.adapt_datetimefield_value(bucket.moment),
+            ops.adapt_datefield_value(bucket.end),
+            ops.adapt_datefield_value(due_from),
+        ]
+
+    def of_month(prefix: str) -> str:
+        whens = " ".join(f"WHEN {index} THEN h.{prefix}_{index}" for index in range(len(buckets)))
+        return f"CASE m.idx {whens} END"
+
+    # Only the model's table name, the ORM's own SQL and placeholders are put in the text; every
+    # value is a parameter.
+    table = Declaration._meta.db_table
+    sql = f"""
+        WITH moments (idx, moment, day, due_from) AS (
+            VALUES {", ".join(["(%s, %s, %s, %s)"] * len(buckets))}
+        ),
+        held AS ({held_sql}),
+        obliged AS (
+            SELECT m.idx, h.person_id, MAX({of_month("suspended")}) AS suspended
+            FROM held h JOIN moments m
+              ON h.listed AND h.history_type <> '-' AND h.history_date < m.moment
+             AND (h.next_change IS NULL OR h.next_change >= m.moment)
+             AND {of_month("must")} = 1
+            WHERE h.person_id IS NOT NULL
+            GROUP BY m.idx, h.person_id
+        ),
+        ranked AS (
+            SELECT o.idx, o.person_id, d.lapses_on, ROW_NUMBER() OVER (
+                PARTITION BY o.idx, o.person_id ORDER BY d.signed_at DESC, d.id DESC
+            ) AS place
+            FROM {table} d
+            JOIN moments m ON d.signed_at <= m.moment
+             AND (d.superseded_at IS NULL OR d.superseded_at > m.moment)
+            JOIN obliged o ON o.idx = m.idx AND o.person_id = d.person_id
+        )
+        SELECT o.idx, COUNT(*), SUM(o.suspended),
+            SUM(CASE WHEN r.lapses_on > m.due_from THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.lapses_on > m.day AND r.lapses_on <= m.due_from THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.lapses_on <= m.day THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.lapses_on IS NULL THEN 1 ELSE 0 END)
+        FROM obliged o
+        JOIN moments m ON m.idx = o.idx
+        LEFT JOIN ranked r ON r.idx = o.idx AND r.person_id = o.person_id AND r.place = 1
+        GROUP BY o.idx
+    """  # noqa: S608
+    return sql, [*moments_params, *held_params]
 
 
 @dataclass(frozen=True)

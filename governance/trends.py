@@ -21,7 +21,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    ValueRange,
+    Window,
+    WindowFrameExclusion,
+)
+from django.db.models.functions import FirstValue
 
 from governance.formatting import add_months, long_date
 from governance.periods import Period, end_of_day
@@ -104,21 +116,35 @@ def counts_by_bucket(
 
 
 def with_next_change(history: QuerySet[Any]) -> QuerySet[Any]:
-    """History rows with the date of the same record's next row (None for its latest)."""
-    later = (
-        history.model._default_manager.filter(
-            id=OuterRef("id"), history_date__gt=OuterRef("history_date")
+    """Every history row of ``history``'s model with the date of the same record's next row
+    (``next_change``, None for its latest: the first later date, so rows saved at the same
+    instant all run to the next later one), and whether ``history`` holds it (``listed``).
+
+    The next date is a window function over the whole history, so that a row left out of
+    ``history`` (a filter on the row's own fields, such as a responsible officer who changed)
+    still ends the row before it. An aggregate over a window annotation runs over it as a
+    subquery, so it is computed once a row: a correlated subquery was pulled up by PostgreSQL
+    into every month's ``FILTER`` and evaluated there again (238 s for a dashboard at 10,000
+    accounts)."""
+    rows = history.model._default_manager.annotate(
+        next_change=Window(
+            FirstValue("history_date"),
+            partition_by=[F("id")],
+            order_by=F("history_date").asc(),
+            frame=ValueRange(start=0, end=None, exclusion=WindowFrameExclusion.GROUP),
         )
-        .order_by("history_date")
-        .values("history_date")[:1]
     )
-    return history.annotate(next_change=Subquery(later))
+    if not history.query.has_filters():
+        return rows.annotate(listed=Value(True))
+    listed = ExpressionWrapper(Q(pk__in=history.values("pk")), output_field=BooleanField())
+    return rows.annotate(listed=listed)
 
 
 def in_force(moment: datetime.datetime) -> Q:
     """History rows (``with_next_change``) in force at ``moment``, a deleted record's excepted."""
     return (
-        Q(history_date__lt=moment)
+        Q(listed=True)
+        & Q(history_date__lt=moment)
         & (Q(next_change__isnull=True) | Q(next_change__gte=moment))
         & ~Q(history_type="-")
     )
