@@ -20,7 +20,7 @@ from governance.changes import record_change
 from governance.emails import Outbox, notify_from
 from governance.formatting import long_date
 from governance.models import User
-from governance.services.profile import profile_get
+from governance.services.profile import profile_get, profile_memo
 
 
 def _today(now: datetime.datetime) -> datetime.date:
@@ -36,22 +36,29 @@ def declarations_lapse(now: datetime.datetime | None = None) -> int:
         superseded_at__isnull=True, lapsed_at__isnull=True, lapses_on__lte=_today(now)
     ).values_list("pk", flat=True)
     lapsed = 0
-    for pk in list(due):
-        with transaction.atomic():
-            declaration = (
-                # Only the declaration's row: PostgreSQL refuses FOR UPDATE on the nullable
-                # side of an outer join (a paper declaration has no version, a person may have
-                # no line manager).
-                Declaration.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("person__line_manager", "version")
-                .filter(pk=pk, lapsed_at__isnull=True, superseded_at__isnull=True)
-                .first()
-            )
-            if declaration is None:
-                continue
-            _lapse(declaration, now)
-            lapsed += 1
+    # Each suspension reads the profile: once for the sweep (forgotten if it is saved).
+    with profile_memo():
+        for pk in list(due):
+            lapsed += _lapse_one(pk, now)
     return lapsed
+
+
+def _lapse_one(pk: int, now: datetime.datetime) -> int:
+    """Lapse this declaration if still due and nobody else is lapsing it; 1 if it was."""
+    with transaction.atomic():
+        declaration = (
+            # Only the declaration's row: PostgreSQL refuses FOR UPDATE on the nullable
+            # side of an outer join (a paper declaration has no version, a person may have
+            # no line manager).
+            Declaration.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("person__line_manager", "version")
+            .filter(pk=pk, lapsed_at__isnull=True, superseded_at__isnull=True)
+            .first()
+        )
+        if declaration is None:
+            return 0
+        _lapse(declaration, now)
+        return 1
 
 
 def _lapse(declaration: Declaration, now: datetime.datetime) -> None:
