@@ -13,6 +13,7 @@ Nobody named in a request (the requester or a backup officer) decides any step o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -36,6 +37,11 @@ def can_read_whole_register(user: Any) -> bool:
     """Communications keeps the register (MSM 5.3, MDM 8.5, REG-1) and auditors read all of it
     (AUD-1): they see every account and every sent request."""
     return roles.is_communications(user) or roles.is_auditor(user)
+
+
+def whole_register_readers() -> QuerySet[User]:
+    """``can_read_whole_register`` as a query over people."""
+    return User.objects.filter(groups__name__in=[roles.COMMUNICATIONS, roles.AUDITOR])
 
 
 def can_edit_register(user: Any) -> bool:
@@ -205,14 +211,24 @@ def moderates(user: Any, account: Account) -> bool:
     return moderators().moderated_account_ids(user).filter(account_id=account.pk).exists()
 
 
-def can_see_account(user: Any, account: Account) -> bool:
+def can_see_account(
+    user: Any,
+    account: Account,
+    *,
+    whole_register: bool | None = None,
+    moderator_ids: Collection[int] | None = None,
+) -> bool:
     """Communications and auditors see every record; a responsible officer and the account's
-    moderators see their own (REG-1: custody details are need-to-know)."""
+    moderators see their own (REG-1: custody details are need-to-know). A caller that has
+    already worked out whether the person reads the whole register, or loaded the account's
+    moderators (in the states ``moderates`` counts), passes them and saves the queries."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if can_read_whole_register(user):
+    if can_read_whole_register(user) if whole_register is None else whole_register:
         return True
-    return account.responsible_officer_id == user.pk or moderates(user, account)
+    if account.responsible_officer_id == user.pk:
+        return True
+    return moderates(user, account) if moderator_ids is None else user.pk in moderator_ids
 
 
 def can_review(user: Any, account: Account) -> bool:

@@ -12,10 +12,9 @@ from django.utils import timezone
 from accounts import events
 from accounts.models import Account, AccountReview, AccountStatus, ReviewOutcome
 from accounts.moderators import moderators
-from accounts.rules import communications_team
+from accounts.rules import can_see_account, communications_team, whole_register_readers
 from accounts.services.register import account_url, lock_account, record_account_change
 from accounts.transitions import ACCOUNT, REVIEW
-from governance import roles
 from governance.emails import Outbox, notify_from
 from governance.errors import DomainError
 from governance.formatting import add_months, long_date
@@ -130,11 +129,7 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
     )
     reviewers = moderators().reviewers_by_account([account.pk for account in accounts])
     comms = list(communications_team())
-    readers = set(
-        User.objects.filter(groups__name__in=[roles.COMMUNICATIONS, roles.AUDITOR]).values_list(
-            "pk", flat=True
-        )
-    )
+    readers = set(whole_register_readers().values_list("pk", flat=True))
 
     def key_of(account: Account) -> str:
         assert account.next_review_due is not None
@@ -154,17 +149,6 @@ def reviews_remind(*, now: datetime.datetime | None = None) -> int:
                 outbox, account, people, comms, readers, key_of(account), escalate_before
             )
     return len(accounts)
-
-
-def _sees(manager: User, account: Account, people: list[User], readers: set[int]) -> bool:
-    """``can_see_account`` from what the sweep has loaded, without two queries a manager:
-    whoever reads the whole register (``readers``), the responsible officer, and the account's
-    moderators (``people``, the same assignment states as ``moderates``)."""
-    return (
-        manager.pk in readers
-        or account.responsible_officer_id == manager.pk
-        or any(person.pk == manager.pk for person in people)
-    )
 
 
 def _remind_review(
@@ -209,7 +193,12 @@ def _remind_review(
                 key=f"{key}:line_managers",
                 # A line manager who cannot open the account finds the task at home.
                 url=account_url(account)
-                if _sees(manager, account, people, readers)
+                if can_see_account(
+                    manager,
+                    account,
+                    whole_register=manager.pk in readers,
+                    moderator_ids={person.pk for person in people},
+                )
                 else reverse("home"),
             )
     if due < escalate_before:
