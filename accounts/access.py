@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, AccountRequest, AccountStatus
+from accounts.moderators import moderators
 from accounts.rules import (
     can_edit_register,
     can_read_whole_register,
@@ -42,17 +45,32 @@ def access_own_request(user: User, pk: int) -> AccountRequest:
     return request
 
 
-def access_account(user: Any, pk: int) -> Account:
-    account = get_object_or_404(
-        Account.objects.select_related(
-            "service_area",
-            "responsible_officer",
-            "branding_approved_by",
-            "second_factor_holder",
-            "request",
-        ),
-        pk=pk,
+def _accounts() -> QuerySet[Account]:
+    return Account.objects.select_related(
+        "service_area",
+        "responsible_officer",
+        "branding_approved_by",
+        "second_factor_holder",
+        "request",
     )
+
+
+def access_account(user: Any, pk: int) -> Account:
+    return _seen(user, get_object_or_404(_accounts(), pk=pk))
+
+
+def access_account_page(user: Any, pk: int) -> Account:
+    """The account for its page, with what moderation says of it read in the same query:
+    ``active_count`` (its active moderators) and ``password_last_changed``."""
+    source = moderators()
+    accounts = _accounts().annotate(
+        active_count=Coalesce(source.active_count(OuterRef("pk"), None), Value(0)),
+        password_last_changed=source.last_password_change(OuterRef("pk"), None),
+    )
+    return _seen(user, get_object_or_404(accounts, pk=pk))
+
+
+def _seen(user: Any, account: Account) -> Account:
     if not can_see_account(user, account):
         raise Http404
     return account

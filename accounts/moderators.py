@@ -31,6 +31,7 @@ class TimelineSource:
     model: type[models.Model]
     # Their keys, as a query of ``pk`` values (read inside the timeline's own queries).
     ids: QuerySet[Any, Any]
+    # Oldest first, with the people they name loaded (accounts/timeline.py ``PEOPLE``).
     history: list[Any]
     labels: dict[str, str]
     noun: str

@@ -22,6 +22,10 @@ from governance.history import EVENT_MARK
 from governance.models import Event, ServiceArea, User
 
 IGNORED_FIELDS = {"id", "updated_at", "created_at"}
+# The people history records point at, named on the timeline. Sources load them with their
+# records (``select_related``), so that naming them costs no query of its own.
+PEOPLE = ("responsible_officer", "second_factor_holder", "person", "granted_by", "history_user")
+ACCOUNT_PEOPLE = ("responsible_officer", "second_factor_holder", "history_user")
 
 
 @dataclass
@@ -62,7 +66,11 @@ def account_timeline(account: Account) -> list[Entry]:
         _from_event(event) for event in Event.objects.filter(subjects).select_related("actor")
     ]
 
-    account_history = list(account.history.order_by("history_date", "history_id"))
+    account_history = list(
+        account.history.select_related(*ACCOUNT_PEOPLE, "service_area").order_by(
+            "history_date", "history_id"
+        )
+    )
     names = _names(account_history + [row for other in others for row in other.history])
     entries += _from_history(account_history, FIELD_LABELS, "the account", names)
     for other in others:
@@ -84,29 +92,25 @@ def _from_event(event: Event) -> Entry:
 
 
 def _names(records: list[Any]) -> dict[tuple[str, int], str]:
-    """Names for the people and service areas that history records point at, in two queries."""
-    users: set[int] = set()
-    areas: set[int] = set()
+    """Names for the people and service areas that history records point at: from the records'
+    loaded relations, and in a query of each kind only for those a record did not load."""
+    names: dict[tuple[str, int], str] = {}
+    missing: dict[str, set[int]] = {"user": set(), "area": set()}
     for record in records:
-        for attribute in (
-            "responsible_officer_id",
-            "second_factor_holder_id",
-            "person_id",
-            "granted_by_id",
-            "history_user_id",
-        ):
-            if getattr(record, attribute, None):
-                users.add(getattr(record, attribute))
-        if getattr(record, "service_area_id", None):
-            areas.add(record.service_area_id)
-    names = {
-        ("user", pk): name
-        for pk, name in User.objects.filter(pk__in=users).values_list("pk", "full_name")
-    }
-    names |= {
-        ("area", pk): name
-        for pk, name in ServiceArea.objects.filter(pk__in=areas).values_list("pk", "name")
-    }
+        for attribute, kind in [*((person, "user") for person in PEOPLE), ("service_area", "area")]:
+            pk = getattr(record, f"{attribute}_id", None)
+            if not pk:
+                continue
+            if not record._meta.get_field(attribute).is_cached(record):
+                missing[kind].add(pk)
+            elif (related := getattr(record, attribute)) is not None:
+                names[(kind, pk)] = related.full_name if kind == "user" else related.name
+    if missing["user"]:
+        users = User.objects.filter(pk__in=missing["user"]).values_list("pk", "full_name")
+        names |= {("user", pk): name for pk, name in users}
+    if missing["area"]:
+        areas = ServiceArea.objects.filter(pk__in=missing["area"]).values_list("pk", "name")
+        names |= {("area", pk): name for pk, name in areas}
     return names
 
 

@@ -17,7 +17,8 @@ from accounts.moderators import TimelineSource
 from declarations.selectors import (
     current_declaration_exists,
     reminder_window_days,
-    statuses_of,
+    status_of,
+    with_status,
 )
 from governance.models import User
 from governance.services.profile import profile_get
@@ -126,11 +127,17 @@ class ModerationSource:
     def account_section(self, user: User, account: Any) -> str:
         profile = profile_get()
         due = recovery_plan_due_on(account, profile.recovery_plan_test_months)
-        assignments = list(assignments_of(account))
-        # An ended moderator's declaration no longer opens anything here.
-        open_ids = [a.person_id for a in assignments if a.state in OPEN_STATES]
-        statuses = (
-            statuses_of(open_ids, window_days=reminder_window_days(profile)) if open_ids else {}
+        # Each moderator's declaration status read with their assignment (status_of reads it);
+        # typed loosely, as mypy's Django plugin does not see with_status's annotations.
+        person: QuerySet[Any, Any] = with_status(
+            User.objects.filter(pk=OuterRef("person_id")),
+            window_days=reminder_window_days(profile),
+        )
+        assignments = list(
+            assignments_of(account).annotate(
+                declaration_status=Subquery(person.values("declaration_status")[:1]),
+                declaration_lapses_on=Subquery(person.values("declaration_lapses_on")[:1]),
+            )
         )
         return render_to_string(
             "moderation/_account_section.html",
@@ -140,9 +147,8 @@ class ModerationSource:
                     (
                         assignment,
                         ASSIGNMENT.allowed_moves(user, assignment),
-                        statuses.get(assignment.person_id)
-                        if assignment.state in OPEN_STATES
-                        else None,
+                        # An ended moderator's declaration no longer opens anything here.
+                        status_of(assignment) if assignment.state in OPEN_STATES else None,
                     )
                     for assignment in assignments
                 ],
@@ -204,9 +210,9 @@ class ModerationSource:
                 model=ModeratorAssignment,
                 ids=ids,
                 history=list(
-                    ModeratorAssignment.history.filter(id__in=ids).order_by(
-                        "history_date", "history_id"
-                    )
+                    ModeratorAssignment.history.filter(id__in=ids)
+                    .select_related("person", "granted_by", "history_user")
+                    .order_by("history_date", "history_id")
                 ),
                 labels=TIMELINE_LABELS,
                 noun="a moderator",
@@ -215,9 +221,9 @@ class ModerationSource:
                 model=CredentialTask,
                 ids=task_ids,
                 history=list(
-                    CredentialTask.history.filter(id__in=task_ids).order_by(
-                        "history_date", "history_id"
-                    )
+                    CredentialTask.history.filter(id__in=task_ids)
+                    .select_related("person", "history_user")
+                    .order_by("history_date", "history_id")
                 ),
                 labels=TASK_TIMELINE_LABELS,
                 noun="a credential task",

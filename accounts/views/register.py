@@ -5,8 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import (
-    access_account,
+    access_account_page,
     access_account_to_edit,
     access_account_to_review,
     access_register,
@@ -123,17 +122,7 @@ def register_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    account = access_account(request.user, pk)
-    source = moderators()
-    active_count, password_last_changed = (
-        Account.objects.filter(pk=account.pk)
-        .annotate(
-            active=Coalesce(source.active_count(OuterRef("pk"), None), Value(0)),
-            last=source.last_password_change(OuterRef("pk"), None),
-        )
-        .values_list("active", "last")
-        .get()
-    )
+    account = access_account_page(request.user, pk)
     moves = ACCOUNT.allowed_moves(request.user, account)
     timeline = Paginator(account_timeline(account), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -143,9 +132,9 @@ def account_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "accounts/account_detail.html",
         {
             "account": account,
-            "active_count": active_count,
-            "password_last_changed": password_last_changed,
-            "moderation": source.account_section(request.user, account),
+            "active_count": account.active_count,  # type: ignore[attr-defined]
+            "password_last_changed": account.password_last_changed,  # type: ignore[attr-defined]
+            "moderation": moderators().account_section(request.user, account),
             "reviews": list(
                 AccountReview.objects.filter(account=account).select_related("reviewer")[:10]
             ),
