@@ -20,6 +20,7 @@ from accounts.rules import (
     can_view_request,
     has_register,
     is_requester,
+    moderates_expression,
 )
 from accounts.transitions import ACCOUNT, REVIEW
 from governance.models import User
@@ -61,13 +62,20 @@ def access_account(user: Any, pk: int) -> Account:
 
 def access_account_page(user: Any, pk: int) -> Account:
     """The account for its page, with what moderation says of it read in the same query:
-    ``active_count`` (its active moderators) and ``password_last_changed``."""
+    ``active_count`` (its active moderators), ``password_last_changed`` and whether the viewer
+    moderates it (``moderates`` then asks nothing more)."""
     source = moderators()
     accounts = _accounts().annotate(
         active_count=Coalesce(source.active_count(OuterRef("pk"), None), Value(0)),
         password_last_changed=source.last_password_change(OuterRef("pk"), None),
     )
-    return _seen(user, get_object_or_404(accounts, pk=pk))
+    if not getattr(user, "is_authenticated", False):
+        return _seen(user, get_object_or_404(accounts, pk=pk))
+    account = get_object_or_404(
+        accounts.annotate(viewer_moderates=moderates_expression(user, OuterRef("pk"))), pk=pk
+    )
+    account.moderated_by = {user.pk: account.viewer_moderates}  # type: ignore[attr-defined]
+    return _seen(user, account)
 
 
 def _seen(user: Any, account: Account) -> Account:

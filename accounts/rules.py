@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, Q, QuerySet
 
 from accounts.models import (
     Account,
@@ -208,7 +208,17 @@ def moderates(user: Any, account: Account) -> bool:
     a suspended moderator sees nothing of the account, DEC-3)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    known = getattr(account, "moderated_by", None)
+    if known is not None and user.pk in known:
+        return bool(known[user.pk])
     return moderators().moderated_account_ids(user).filter(account_id=account.pk).exists()
+
+
+def moderates_expression(user: Any, account_ref: Any) -> Exists:
+    """``moderates`` as an expression over accounts (``account_ref``, such as
+    ``OuterRef("pk")``), to read with the account; the answer, put in the account's
+    ``moderated_by`` ({person's key: answer}), is then taken instead of asking again."""
+    return Exists(moderators().moderated_account_ids(user).filter(account_id=account_ref))
 
 
 def can_see_account(

@@ -890,7 +890,7 @@ REGISTER_QUERIES = 9
 # The account page also shows moderation's section: assignments, open credential tasks,
 # password changes and the recovery-plan rule, and the timeline tells tasks and password
 # changes (issue 8), and each open moderator's declaration status, all in one query (issue 9).
-ACCOUNT_QUERIES = 13  # on PostgreSQL (as CI runs it)
+ACCOUNT_QUERIES = 12  # on PostgreSQL (as CI runs it)
 
 
 @pytest.mark.django_db
