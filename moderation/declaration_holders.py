@@ -41,8 +41,17 @@ class ModerationHolders:
         return ModeratorAssignment.history.all()
 
     def must_sign(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
+        """``must_sign_on``, with who has left read as a set of the few leavers rather than a
+        join of the assignments to every member of staff: the join made PostgreSQL hash all
+        100,000 staff each time the declarations list asked who must sign (70-110 ms)."""
         day = timezone.localdate(moment)
-        return _assignments(moment).filter(self.must_sign_on(day)).values("person_id")
+        leavers = User.objects.filter(leaving_date__lte=day).values("pk")
+        return (
+            _assignments(moment)
+            .filter(state__in=OPEN_STATES)
+            .exclude(person_id__in=leavers)
+            .values("person_id")
+        )
 
     def suspended(self, moment: datetime.datetime | None = None) -> QuerySet[Any, Any]:
         day = timezone.localdate(moment)

@@ -422,27 +422,50 @@ def test_the_register_export_counts_moderators_without_a_current_declaration(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["", "?status=not_signed", "?as_of=2027-01-20", "?page=999", "?q=council.example"]
+)
 def test_compliance_page_queries_do_not_grow_with_people(
-    council: dict[str, Any], communications: User, client_for: Any
+    council: dict[str, Any], communications: User, client_for: Any, query: str
 ) -> None:
     client = client_for(communications)
-    client.get(PAGE)  # sessions and caches warm
+    client.get(PAGE + query)  # sessions and caches warm
 
     with CaptureQueriesContext(connection) as few:
-        page_of(client.get(PAGE))
+        page_of(client.get(PAGE + query))
     for number in range(40):
         person = make_person(f"many{number}@council.example", f"Many {number:02}")
         assignment_add(actor=communications, account=council["a"], person=person, reason="Cover")
         account = make_account(communications, council["a"].service_area)
         assignment_add(actor=communications, account=account, person=person, reason="Cover")
     with CaptureQueriesContext(connection) as many:
-        response = client.get(PAGE)
+        response = client.get(PAGE + query)
 
-    assert len(people_on(response)) == 25
+    assert len(people_on(response)) == (19 if query == "?page=999" else 25)
     assert len(few) == len(many) <= COMPLIANCE_QUERIES
 
 
+@pytest.mark.django_db
+def test_the_pages_together_list_everyone_once_in_name_order(
+    council: dict[str, Any], communications: User, client_for: Any
+) -> None:
+    for number in range(40):
+        person = make_person(f"many{number}@council.example", f"Many {number:02}")
+        assignment_add(actor=communications, account=council["a"], person=person, reason="Cover")
+    client = client_for(communications)
+
+    first, second = client.get(PAGE), client.get(f"{PAGE}?page=2")
+
+    listed = people_on(first) + people_on(second)
+    names = User.objects.filter(full_name__in=listed).order_by("full_name", "pk")
+    assert listed == list(names.values_list("full_name", flat=True))
+    assert len(listed) == len(set(listed)) == 44
+    assert "<strong>44</strong> people" in page_of(first)
+    assert people_on(client.get(f"{PAGE}?page=999")) == people_on(second)
+
+
 # The session, the user and their groups; the profile's reminder window; the version choices;
-# the paginator's count; the page of people; their accounts; the counts at the top; and the
+# the counts at the top (which count the unfiltered list too); the filtered list's count; the
+# keys of the page's people; those people with their declarations; their accounts; and the
 # session's save (a savepoint, the update, its release): 12, however many people must sign.
 COMPLIANCE_QUERIES = 12

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +20,13 @@ from declarations.exports import csv_response, xlsx_response
 from declarations.filters import ComplianceFilter
 from declarations.holders import holders
 from declarations.rules import can_see_every_declaration
-from declarations.selectors import Status, people_who_must_sign, status_of, with_status
+from declarations.selectors import (
+    Status,
+    people_who_must_sign,
+    reminder_window_days,
+    status_of,
+    with_status,
+)
 from governance.decorators import allowed_if
 from governance.forms import AsOfForm
 from governance.http import AuthenticatedRequest
@@ -37,11 +43,20 @@ def _as_of(request: AuthenticatedRequest) -> tuple[AsOfForm, datetime.date | Non
     return form, form.cleaned_data.get("as_of") if form.is_valid() else None
 
 
-def everyone_as_of(as_of: datetime.date | None = None) -> QuerySet[User]:
+def with_status_as_of(
+    people: QuerySet[User], as_of: datetime.date | None, window_days: int | None = None
+) -> QuerySet[User]:
+    """``people`` with their declarations now, or as they stood at the end of ``as_of``."""
     if as_of is None:
-        return with_status(people_who_must_sign())
-    moment = end_of_day(as_of)
-    return with_status(people_who_must_sign(moment), as_of, moment=moment)
+        return with_status(people, window_days=window_days)
+    return with_status(people, as_of, window_days=window_days, moment=end_of_day(as_of))
+
+
+def everyone_as_of(
+    as_of: datetime.date | None = None, window_days: int | None = None
+) -> QuerySet[User]:
+    moment = end_of_day(as_of) if as_of else None
+    return with_status_as_of(people_who_must_sign(moment), as_of, window_days)
 
 
 def _filtered(request: AuthenticatedRequest, everyone: QuerySet[User]) -> ComplianceFilter:
@@ -81,16 +96,52 @@ def _cards(totals: dict[str, int], as_of: datetime.date | None) -> list[dict[str
     ]
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many there are, when the page already counted them."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _page_of(
+    filterset: ComplianceFilter,
+    totals: dict[str, int],
+    number: str | None,
+    as_of: datetime.date | None,
+    window_days: int,
+) -> tuple[Page[Any], list[User]]:
+    """The page's people: their keys found first, sorted and filtered without the rest of their
+    columns, then those 25 read with their declarations. Unfiltered, the list is everyone the
+    summary counted, so its count is the summary's total rather than a third pass over who
+    must sign."""
+    keys = filterset.qs.values_list("pk", flat=True)
+    paginator = (
+        Paginator(keys, PAGE_SIZE)
+        if filterset.active_filters
+        else _CountedPaginator(keys, PAGE_SIZE, totals["total"])
+    )
+    page = paginator.get_page(number)
+    found = with_status_as_of(User.objects.filter(pk__in=list(page)), as_of, window_days)
+    people = {person.pk: person for person in found.select_related("service_area")}
+    return page, [people[pk] for pk in page if pk in people]
+
+
 @allowed_if(can_see_every_declaration)
 @require_GET
 def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
     as_of_form, as_of = _as_of(request)
-    everyone = everyone_as_of(as_of)
+    window_days = reminder_window_days()
+    everyone = everyone_as_of(as_of, window_days)
     filterset = _filtered(request, everyone)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    moment = end_of_day(as_of) if as_of else None
-    accounts = holders().accounts_by_person([person.pk for person in page], moment)
     totals = _totals(everyone)
+    page, people = _page_of(filterset, totals, request.GET.get("page"), as_of, window_days)
+    moment = end_of_day(as_of) if as_of else None
+    accounts = holders().accounts_by_person([person.pk for person in people], moment)
     return render(
         request,
         "declarations/compliance.html",
@@ -100,7 +151,7 @@ def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows": [
                 {"person": person, "status": status_of(person), "accounts": accounts.get(person.pk)}
-                for person in page
+                for person in people
             ],
             "query": _query_without_page(request),
             "totals": totals,

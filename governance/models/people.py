@@ -103,6 +103,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_not_own_line_manager",
             ),
         ]
+        # The few leavers, found without reading every member of staff: who must hold a
+        # declaration is the moderators less them (moderation/declaration_holders.py).
+        indexes = [
+            models.Index(fields=["leaving_date"], include=["id"], name="user_leaving_date_idx")
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
