@@ -43,6 +43,10 @@ POLICY_COLUMNS = [
 ]
 
 
+# Charts drawn one after another, kept rendered (Snapshot.html).
+CHARTS = "includes/charts.html"
+
+
 def rule_label(control: Control) -> str:
     """The profile rule that switches a control off, as the policy profile page names it."""
     field = PolicyProfile._meta.get_field(control.switched_by)
@@ -98,19 +102,30 @@ def compliance_statement(request: AuthenticatedRequest) -> HttpResponse:
     if form.typed_in:
         return redirect(f"{reverse('compliance')}?{form.chosen_query()}")
     statement = _statement(request, form, snapshot)
+    follow = can_follow_figures(request.user)
+    controls = snapshot.html(
+        "statement",
+        "compliance/_statement_controls.html",
+        lambda: {
+            "groups": _groups(statement.rows),
+            "rule_labels": {row.control.key: rule_label(row.control) for row in statement.rows
+                            if row.control.switched_by},
+            "follow": follow,
+        },
+        follow,
+        form.chosen_query(),
+    )  # fmt: skip
     return render(
         request,
         "compliance/statement.html",
         {
             **context,
             "statement": statement,
-            "groups": _groups(statement.rows),
-            "rule_labels": {row.control.key: rule_label(row.control) for row in statement.rows
-                            if row.control.switched_by},
-            "follow": can_follow_figures(request.user),
+            "controls": controls,
+            "follow": follow,
             "csv_query": form.chosen_query(),
         },
-    )  # fmt: skip
+    )
 
 
 @allowed_if(can_view_statement)
@@ -179,16 +194,15 @@ def register_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     period = trends_period(asked, begins)
     view = View(request.user, period)
     keys = charts_visible_to(request.user)
-    charts = snapshot.get(
-        "charts",
-        lambda: list(charts_for(view, keys).values()),
-        "whole" if whole else request.user.pk,
-        *keys,
-        period.query,
-    )
+    scope = ("whole" if whole else request.user.pk, *keys, period.query)
+    charts = snapshot.get("charts", lambda: list(charts_for(view, keys).values()), *scope)
     return render(
         request,
         "compliance/dashboard.html",
         {**context, "period": period, "asked": asked, "records_begin": begins,
-         "charts": charts, "by_quarter": view.by_quarter},
+         "charts": charts, "by_quarter": view.by_quarter,
+         "charts_html": snapshot.html("charts", CHARTS, lambda: {"charts": charts}, *scope),
+         "breakdowns_html": snapshot.html(
+             "breakdowns", CHARTS, lambda: {"charts": context["breakdowns"]}
+         ) if whole else ""},
     )  # fmt: skip

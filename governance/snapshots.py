@@ -17,7 +17,9 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from governance.models import EventChainHead
 
@@ -44,3 +46,13 @@ class Snapshot:
         value = compute()
         cache.set(key, value, TIMEOUT)
         return value
+
+    def html(
+        self, name: str, template: str, context: Callable[[], dict[str, Any]], *scope: Hashable
+    ) -> SafeString:
+        """``template`` rendered with ``context()``, kept like a figure: a page of charts costs
+        its rendering once per change, not on every view. The template must draw only on what
+        ``name`` and ``scope`` pin down (no request, no person but the one in ``scope``)."""
+        return mark_safe(  # noqa: S308 - rendered by a template, which escaped it
+            self.get(f"{name}-html", lambda: render_to_string(template, context()), *scope)
+        )
