@@ -10,6 +10,7 @@ moderators, custody or staff beyond the service area's name is read.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Account, AccountStatus
+from governance.snapshots import Snapshot
 from official.lookup import (
     Address,
     ShortLink,
@@ -115,6 +117,18 @@ def _keys(account: Account) -> set[Address]:
     return addresses_of_account(account.platform, account.handle, account.url)
 
 
+def _lookalike_index() -> dict[str, list[tuple[str, int]]]:
+    """What each official account's addresses look like (``skeleton``), with their platforms:
+    worked out once per change in the portal, not for every account on every lookup."""
+    index: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for pk, platform, handle, url in official_accounts().values_list(
+        "pk", "platform", "handle", "url"
+    ):
+        for known in addresses_of_account(platform, handle, url):
+            index[skeleton(known.key)].append((known.platform, pk))
+    return dict(index)
+
+
 def lookup(text: str) -> Answer:
     """Whether the handle or web address ``text`` is one of the council's published accounts:
     official (still open), closed, a lookalike of one, or not one of ours."""
@@ -134,15 +148,13 @@ def lookup(text: str) -> Answer:
         return Answer(Verdict.OFFICIAL, text, official)
     if matches:
         return Answer(Verdict.CLOSED, text, matches)
-    looks = skeleton(address.key)
-    lookalikes = [
-        account
-        for account in official_accounts()
-        if any(
-            skeleton(known.key) == looks and address.platform in ("", known.platform)
-            for known in _keys(account)
-        )
+    index = Snapshot().get("official-lookalikes", _lookalike_index)
+    found = [
+        pk
+        for platform, pk in index.get(skeleton(address.key), [])
+        if address.platform in ("", platform)
     ]
+    lookalikes = list(official_accounts().filter(pk__in=found)) if found else []
     if lookalikes:
         return Answer(Verdict.LOOKALIKE, text, lookalikes)
     return Answer(Verdict.UNKNOWN, text)

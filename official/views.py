@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Account, AccountStatus, Platform
 from governance.errors import DomainError
+from governance.snapshots import Snapshot
 from governance.spreadsheets import csv_download
 from moderation.forms import IMAGE_TYPES, new_token
 from moderation.services.impersonation import impersonation_report
@@ -91,23 +92,40 @@ def _row(account: Account) -> dict[str, Any]:
     }
 
 
-@login_not_required
-@require_GET
-def official_accounts(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.official_accounts(), PAGE_SIZE).get_page(request.GET.get("page"))
+def _recently_closed() -> tuple[list[dict[str, Any]], bool]:
     closed = selectors.public_accounts().filter(status=AccountStatus.CLOSED)
     closed = closed.order_by(F("closed_at").desc(nulls_last=True), "platform", "name", "pk")
     # One more than is shown says whether there are more, without counting them.
     recent = list(closed[: CLOSED_SHOWN + 1])
+    return [_row(account) for account in recent[:CLOSED_SHOWN]], len(recent) > CLOSED_SHOWN
+
+
+def _page_rows(page: Any) -> list[dict[str, Any]]:
+    """The page's accounts, found by their keys first: the days each became official are
+    read for these rows alone, not for every row a late page skips."""
+    keys = list(page.object_list.values_list("pk", flat=True))
+    found = {account.pk: account for account in selectors.official_accounts().filter(pk__in=keys)}
+    return [_row(found[key]) for key in keys]
+
+
+@login_not_required
+@require_GET
+def official_accounts(request: HttpRequest) -> HttpResponse:
+    # The same for everyone: the rows are kept until the next change in the portal.
+    snapshot = Snapshot()
+    paginator = Paginator(selectors.official_accounts(), PAGE_SIZE)
+    paginator.count = snapshot.get("official-count", lambda: selectors.official_accounts().count())
+    page = paginator.get_page(request.GET.get("page"))
+    closed, closed_more = snapshot.get("official-closed", _recently_closed)
     return _public(
         render(
             request,
             "official/accounts.html",
             {
                 "page": page,
-                "rows": [_row(account) for account in page],
-                "closed": [_row(account) for account in recent[:CLOSED_SHOWN]],
-                "closed_more": len(recent) > CLOSED_SHOWN,
+                "rows": snapshot.get("official-page", lambda: _page_rows(page), page.number),
+                "closed": closed,
+                "closed_more": closed_more,
                 "form": CheckForm(),
             },
         )
