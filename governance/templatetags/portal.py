@@ -98,3 +98,14 @@ TAG_COLOURS = {
 @register.filter
 def tag_colour(status: str) -> str:
     return f"govuk-tag--{TAG_COLOURS.get(str(status), 'grey')}"
+
+
+@register.filter
+def page_items(page: Any) -> list[int | None]:
+    """The page numbers the pagination shows, None for an ellipsis: the first and the last, two
+    either side of the current one, and an ellipsis where the second or the second-to-last is
+    left out. Only these are looked at, however many pages there are."""
+    last = page.paginator.num_pages
+    shown = {1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)}
+    gaps = {number for number in (2, last - 1) if 1 < number < last} - shown
+    return [number if number in shown else None for number in sorted(shown | gaps)]
