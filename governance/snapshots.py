@@ -13,10 +13,12 @@ The cache is a help, never a need: when Redis cannot be reached, the cache finds
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -34,7 +36,10 @@ class Snapshot:
 
     def __init__(self) -> None:
         head = EventChainHead.objects.values_list("seq", flat=True).first()
-        self.version = f"{head or 0}:{timezone.localdate().isoformat()}"
+        # Event numbers restart in every database: two portals (or test runs) sharing one
+        # Redis must not read each other's figures.
+        database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()
+        self.version = f"{database[:12]}:{head or 0}:{timezone.localdate().isoformat()}"
 
     def get(self, name: str, compute: Callable[[], T], *scope: Hashable) -> T:
         """``compute()``, or what it gave for the same ``name`` and ``scope`` (who is asking,

@@ -116,3 +116,14 @@ def test_a_session_is_saved_at_most_once_a_minute_and_ends_after_30_idle_minutes
     assert quiet == first  # not saved again within the minute
     assert touched == first + datetime.timedelta(seconds=90)
     assert idle.status_code == 302 and "/auth/login/" in idle["Location"]
+
+
+@pytest.mark.django_db
+def test_portals_sharing_one_cache_keep_their_own_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Event numbers start again in every database: another council's portal (or another test
+    # run) on the same Redis has the same numbers, and must not be shown our figures.
+    from django.db import connection
+
+    assert Snapshot().get("shared-figure", lambda: "ours") == "ours"
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_council")
+    assert Snapshot().get("shared-figure", lambda: "theirs") == "theirs"
