@@ -32,6 +32,7 @@ from governance.forms import AsOfForm
 from governance.http import AuthenticatedRequest
 from governance.models import User
 from governance.periods import end_of_day
+from governance.snapshots import Snapshot
 
 PAGE_SIZE = 25
 
@@ -108,17 +109,13 @@ class _CountedPaginator(Paginator):
         return self._count
 
 
-def _page_of(
-    filterset: ComplianceFilter,
-    totals: dict[str, int],
-    number: str | None,
-    as_of: datetime.date | None,
-    window_days: int,
-) -> tuple[Page[Any], list[User]]:
-    """The page's people: their keys found first, sorted and filtered without the rest of their
-    columns, then those 25 read with their declarations. Unfiltered, the list is everyone the
-    summary counted, so its count is the summary's total rather than a third pass over who
-    must sign."""
+def _page_keys(
+    filterset: ComplianceFilter, totals: dict[str, int], number: str | None
+) -> tuple[list[int], int, int]:
+    """The page's people's keys, how many people the list has and the page's number: the keys
+    found sorted and filtered without the rest of their columns. Unfiltered, the list is
+    everyone the summary counted, so its count is the summary's total rather than a third pass
+    over who must sign."""
     keys = filterset.qs.values_list("pk", flat=True)
     paginator = (
         Paginator(keys, PAGE_SIZE)
@@ -126,9 +123,30 @@ def _page_of(
         else _CountedPaginator(keys, PAGE_SIZE, totals["total"])
     )
     page = paginator.get_page(number)
-    found = with_status_as_of(User.objects.filter(pk__in=list(page)), as_of, window_days)
+    return list(page), paginator.count, page.number
+
+
+def _page_of(
+    snapshot: Snapshot,
+    request: AuthenticatedRequest,
+    filterset: ComplianceFilter,
+    totals: dict[str, int],
+    as_of: datetime.date | None,
+    window_days: int,
+) -> tuple[Page[Any], list[User]]:
+    """The page's people, their keys kept until the next change in the portal (the list is the
+    same for everyone who may see it), then those 25 read with their declarations."""
+    number = request.GET.get("page")
+    keys, count, found_number = snapshot.get(
+        "declarations-page",
+        lambda: _page_keys(filterset, totals, number),
+        _query_without_page(request),
+        number,
+    )
+    page = Page(keys, found_number, _CountedPaginator(keys, PAGE_SIZE, count))
+    found = with_status_as_of(User.objects.filter(pk__in=keys), as_of, window_days)
     people = {person.pk: person for person in found.select_related("service_area")}
-    return page, [people[pk] for pk in page if pk in people]
+    return page, [people[pk] for pk in keys if pk in people]
 
 
 @allowed_if(can_see_every_declaration)
@@ -138,8 +156,9 @@ def declaration_compliance(request: AuthenticatedRequest) -> HttpResponse:
     window_days = reminder_window_days()
     everyone = everyone_as_of(as_of, window_days)
     filterset = _filtered(request, everyone)
-    totals = _totals(everyone)
-    page, people = _page_of(filterset, totals, request.GET.get("page"), as_of, window_days)
+    snapshot = Snapshot()
+    totals = snapshot.get("declarations-totals", lambda: _totals(everyone), as_of)
+    page, people = _page_of(snapshot, request, filterset, totals, as_of, window_days)
     moment = end_of_day(as_of) if as_of else None
     accounts = holders().accounts_by_person([person.pk for person in people], moment)
     return render(
