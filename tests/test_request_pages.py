@@ -610,3 +610,65 @@ def test_a_step_not_reached_yet_is_described_as_such(
             decision="approve",
             branding_confirmed=True,
         )
+
+
+@pytest.mark.django_db
+def test_the_list_query_agrees_with_the_visibility_rule(
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    communications: User,
+    outsider: User,
+) -> None:
+    from accounts.rules import requests_visible_to
+    from accounts.selectors import requests_listed
+    from tests.requests_helpers import request_in
+
+    for status in RequestStatus.values:
+        request_in(status, requester, [colleague], proposed_handle=f"@{status}")
+    for person in (requester, colleague, head_of_service, communications, outsider):
+        by_rule = AccountRequest.objects.filter(requests_visible_to(person)).order_by(
+            "-created_at", "-pk"
+        )
+        listed = requests_listed(person, {})
+        # The union of key sets lists the same requests, in the same order, as the rule.
+        assert list(listed.values_list("pk", flat=True)) == list(
+            by_rule.values_list("pk", flat=True)
+        ), person.email
+
+
+@pytest.mark.django_db
+def test_the_list_and_the_steps_waiting_are_paged(
+    requester: User,
+    colleague: User,
+    head_of_service: User,
+    communications: User,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("accounts.views.requests.PAGE_SIZE", 2)
+    sent = [
+        request_submit(
+            actor=requester,
+            request=complete_draft(requester, [colleague], proposed_handle=f"@Paged{n}"),
+        )
+        for n in range(3)
+    ]
+    client = client_for(head_of_service)
+
+    def parts(path: str) -> tuple[str, str]:
+        waiting, listed = page_of(client.get(path)).split("Your requests and", 1)
+        return waiting, listed
+
+    # Waiting: oldest first, two a page, the third on ?waiting=2 with the list's page kept.
+    first = parts("/requests/")
+    assert [r.reference in first[0] for r in sent] == [True, True, False]
+    assert "1 to 2 of 3 waiting, oldest first." in first[0]
+    assert "waiting=2#waiting-pages" in first[0]
+    later = parts("/requests/?page=2&waiting=2")
+    assert [r.reference in later[0] for r in sent] == [False, False, True]
+    # The list: newest first, its late page found by its keys first, every row still shown.
+    assert [r.reference in later[1] for r in sent] == [True, False, False]
+    assert [r.reference in first[1] for r in sent] == [False, True, True]
+    last = parts("/requests/?page=999999")[1]
+    assert [r.reference in last for r in sent] == [True, False, False]
