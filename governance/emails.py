@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from governance.models import Event, Notification, User
 from governance.services import notifications
-from governance.services.notifications import held, notify, render_text
+from governance.services.notifications import (
+    held,
+    notification_rows,
+    notify,
+    reachable,
+    render_text,
+)
 
 
 def render_email(template_name: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -66,12 +72,7 @@ class Outbox:
 
     def new(self, recipients: Iterable[User | None], key: str) -> list[User]:
         """The recipients who can be told and do not yet hold this key."""
-        people = {person.pk: person for person in recipients if person is not None}
-        return [
-            person
-            for person in people.values()
-            if person.is_active and not person.has_left and (person.pk, key) not in self.held
-        ]
+        return [person for person in reachable(recipients) if (person.pk, key) not in self.held]
 
     def add(
         self,
@@ -88,19 +89,10 @@ class Outbox:
         if not people:
             return 0
         subject, body = render_email(template_name, context)
-        for person in people:
-            self.held.add((person.pk, key))
-            self.rows.append(
-                Notification(
-                    recipient=person,
-                    key=key,
-                    event=event,
-                    subject=subject,
-                    body=body,
-                    url=url,
-                    created_at=self.now,
-                )
-            )
+        self.held.update((person.pk, key) for person in people)
+        self.rows += notification_rows(
+            people, key=key, subject=subject, body=body, url=url, event=event, now=self.now
+        )
         if len(self.rows) >= self.batch:
             self.flush()
         return len(people)

@@ -40,8 +40,39 @@ def notify(
     Call inside the transaction that makes the change. A person who already holds a
     notification with this key is not told again.
     """
+    rows = notification_rows(
+        reachable(recipients),
+        key=key,
+        subject=subject,
+        body=body,
+        url=url,
+        event=event,
+        now=now or timezone.now(),
+    )
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    transaction.on_commit(enqueue_delivery)
+
+
+def reachable(recipients: Iterable[User | None]) -> list[User]:
+    """The people a notification may go to, each once: nobody who cannot sign in or has
+    left."""
     people = {person.pk: person for person in recipients if person is not None}
-    rows = [
+    return [person for person in people.values() if person.is_active and not person.has_left]
+
+
+def notification_rows(
+    people: Iterable[User],
+    *,
+    key: str,
+    subject: str,
+    body: str,
+    url: str,
+    event: Event | None,
+    now: datetime.datetime,
+) -> list[Notification]:
+    return [
         Notification(
             recipient=person,
             key=key,
@@ -49,15 +80,10 @@ def notify(
             subject=subject,
             body=body,
             url=url,
-            created_at=now or timezone.now(),
+            created_at=now,
         )
-        for person in people.values()
-        if person.is_active and not person.has_left
+        for person in people
     ]
-    if not rows:
-        return
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(enqueue_delivery)
 
 
 def held(keys: Iterable[str], *, chunk: int = 5000) -> set[tuple[int, str]]:
