@@ -281,14 +281,5 @@ def status_of(person: Any) -> PersonStatus:
     return PersonStatus(Status(person.declaration_status), person.declaration_lapses_on)
 
 
-def statuses_of(
-    person_ids: list[int], *, window_days: int | None = None
-) -> dict[int, PersonStatus]:
-    """Each person's declaration status, in one query: what the register's account page and the
-    moderator lists show beside a name."""
-    people = with_status(User.objects.filter(pk__in=person_ids), window_days=window_days)
-    return {person.pk: status_of(person) for person in people}
-
-
 def declarations_of(person: User) -> QuerySet[Declaration]:
     return Declaration.objects.filter(person=person).select_related("version")
