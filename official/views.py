@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Account, AccountStatus, Platform
 from governance.errors import DomainError
+from governance.pagination import key_page, rows_for_keys
 from governance.snapshots import Snapshot
 from governance.spreadsheets import csv_download
 from moderation.forms import IMAGE_TYPES, new_token
@@ -100,22 +100,14 @@ def _recently_closed() -> tuple[list[dict[str, Any]], bool]:
     return [_row(account) for account in recent[:CLOSED_SHOWN]], len(recent) > CLOSED_SHOWN
 
 
-def _page_rows(page: Any) -> list[dict[str, Any]]:
-    """The page's accounts, found by their keys first: the days each became official are
-    read for these rows alone, not for every row a late page skips."""
-    keys = list(page.object_list.values_list("pk", flat=True))
-    found = {account.pk: account for account in selectors.official_accounts().filter(pk__in=keys)}
-    return [_row(found[key]) for key in keys]
-
-
 @login_not_required
 @require_GET
 def official_accounts(request: HttpRequest) -> HttpResponse:
     # The same for everyone: the rows are kept until the next change in the portal.
     snapshot = Snapshot()
-    paginator = Paginator(selectors.official_accounts(), PAGE_SIZE)
-    paginator.count = snapshot.get("official-count", lambda: selectors.official_accounts().count())
-    page = paginator.get_page(request.GET.get("page"))
+    accounts = selectors.official_accounts()
+    count = snapshot.get("official-count", accounts.count)
+    page = key_page(accounts, request.GET.get("page"), PAGE_SIZE, count=count)
     closed, closed_more = snapshot.get("official-closed", _recently_closed)
     return _public(
         render(
@@ -123,7 +115,13 @@ def official_accounts(request: HttpRequest) -> HttpResponse:
             "official/accounts.html",
             {
                 "page": page,
-                "rows": snapshot.get("official-page", lambda: _page_rows(page), page.number),
+                # Found by their keys first: the days each became official are read for
+                # these rows alone, not for every row a late page skips.
+                "rows": snapshot.get(
+                    "official-page",
+                    lambda: [_row(row) for row in rows_for_keys(accounts, list(page))],
+                    page.number,
+                ),
                 "closed": closed,
                 "closed_more": closed_more,
                 "form": CheckForm(),

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +42,7 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.forms import AsOfForm, shown_at_its_question
 from governance.http import AuthenticatedRequest
+from governance.pagination import page_by_keys
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50
@@ -71,22 +70,11 @@ def _query_without_page(request: AuthenticatedRequest) -> str:
     return query.urlencode()
 
 
-def _page_of(rows: QuerySet[Any], number: str | None) -> Page[Any]:
-    """One page of the register. The page's rows are found by their keys first, sorted
-    without the moderator figures, then the figures are counted for those rows alone: a late
-    page costs what the first does, instead of counting the figures of every row it skips."""
-    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
-    keys = list(page.object_list)
-    found = {row.pk: row for row in rows.filter(pk__in=keys)}
-    page.object_list = [found[key] for key in keys]
-    return page
-
-
 @require_GET
 def register_list(request: AuthenticatedRequest) -> HttpResponse:
     access_register(request.user)
     filterset, as_of_form, as_of = _register_filters(request)
-    page = _page_of(filterset.sorted_qs(), request.GET.get("page"))
+    page = page_by_keys(filterset.sorted_qs(), request.GET.get("page"), PAGE_SIZE)
     query = _query_without_page(request)
     return render(
         request,

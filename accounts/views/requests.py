@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -42,6 +40,7 @@ from governance import roles
 from governance.errors import DomainError
 from governance.http import AuthenticatedRequest
 from governance.models import Event, StepKind
+from governance.pagination import page_by_keys
 from governance.periods import period_from_query
 from governance.services.profile import profile_get
 
@@ -50,20 +49,10 @@ PAGE_SIZE = 25
 LIST_KEEPS = ("status", "from", "to")
 
 
-def _page_of(rows: QuerySet[Any], number: str | None) -> Page[Any]:
-    """One page of the list: its keys found first (sorted without the requester's and area's
-    joins), then those 25 rows loaded with them, so that a late page costs what the first does."""
-    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
-    keys = list(page.object_list)
-    found = {row.pk: row for row in rows.filter(pk__in=keys)}
-    page.object_list = [found[key] for key in keys]
-    return page
-
-
 @require_GET
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    page = _page_of(requests_listed(user, request.GET), request.GET.get("page"))
+    page = page_by_keys(requests_listed(user, request.GET), request.GET.get("page"), PAGE_SIZE)
     # The steps waiting for a decision are paged too (oldest first, ?waiting=2): Communications
     # has hundreds waiting on a large council, and each page listed every one of them.
     waiting = Paginator(steps_waiting_for(user), PAGE_SIZE).get_page(request.GET.get("waiting"))

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +31,7 @@ from governance.decorators import allowed_if
 from governance.forms import AsOfForm
 from governance.http import AuthenticatedRequest
 from governance.models import User
+from governance.pagination import kept_page, key_page, rows_for_keys
 from governance.periods import end_of_day
 from governance.snapshots import Snapshot
 
@@ -97,33 +98,15 @@ def _cards(totals: dict[str, int], as_of: datetime.date | None) -> list[dict[str
     ]
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told how many there are, when the page already counted them."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-
 def _page_keys(
     filterset: ComplianceFilter, totals: dict[str, int], number: str | None
 ) -> tuple[list[int], int, int]:
-    """The page's people's keys, how many people the list has and the page's number: the keys
-    found sorted and filtered without the rest of their columns. Unfiltered, the list is
-    everyone the summary counted, so its count is the summary's total rather than a third pass
-    over who must sign."""
-    keys = filterset.qs.values_list("pk", flat=True)
-    paginator = (
-        Paginator(keys, PAGE_SIZE)
-        if filterset.active_filters
-        else _CountedPaginator(keys, PAGE_SIZE, totals["total"])
-    )
-    page = paginator.get_page(number)
-    return list(page), paginator.count, page.number
+    """The page's people's keys, how many people the list has and the page's number.
+    Unfiltered, the list is everyone the summary counted, so its count is the summary's total
+    rather than a third pass over who must sign."""
+    count = None if filterset.active_filters else totals["total"]
+    page = key_page(filterset.qs, number, PAGE_SIZE, count=count)
+    return list(page), page.paginator.count, page.number
 
 
 def _page_of(
@@ -143,10 +126,11 @@ def _page_of(
         _query_without_page(request),
         number,
     )
-    page = Page(keys, found_number, _CountedPaginator(keys, PAGE_SIZE, count))
-    found = with_status_as_of(User.objects.filter(pk__in=keys), as_of, window_days)
-    people = {person.pk: person for person in found.select_related("service_area")}
-    return page, [people[pk] for pk in keys if pk in people]
+    people = with_status_as_of(User.objects.all(), as_of, window_days)
+    return (
+        kept_page(keys, found_number, PAGE_SIZE, count),
+        rows_for_keys(people.select_related("service_area"), keys),
+    )
 
 
 @allowed_if(can_see_every_declaration)
