@@ -39,7 +39,13 @@ def requests_for_list(
     return base.filter(requests_visible_to(user))
 
 
-def current_step(request: AccountRequest) -> ApprovalStep | None:
+def current_step(
+    request: AccountRequest, round_steps: list[ApprovalStep] | None = None
+) -> ApprovalStep | None:
+    """The step waiting for a decision in the request's current round, if any; from
+    ``round_steps`` (that round's steps, in order) when the caller has already read them."""
+    if round_steps is not None:
+        return next((step for step in round_steps if step.status == StepStatus.PENDING), None)
     return request.steps.filter(round=request.round, status=StepStatus.PENDING).first()
 
 

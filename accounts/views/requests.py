@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import access_own_request, access_request, access_unapproved_account
 from accounts.forms.requests import DecisionForm, RequestForm, WithdrawForm
-from accounts.models import Account, AccountRequest, ApprovalStep, RequestStatus, StepStatus
+from accounts.models import Account, AccountRequest, ApprovalStep, RequestStatus
 from accounts.rules import (
     approves_this_round,
     can_read_whole_register,
@@ -229,8 +229,7 @@ def _timeline(item: AccountRequest) -> list[Event]:
 def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = access_request(request.user, pk)
     steps = list(item.steps.filter(round=item.round).select_related("decided_by"))
-    # current_step(item), read from the round's steps already here.
-    step = next((each for each in steps if each.status == StepStatus.PENDING), None)
+    step = current_step(item, steps)
     holders = step_approvers(item, step.kind) if step else []
     account = Account.objects.filter(request=item).first()
     return render(
