@@ -13,6 +13,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from governance.snapshots import Snapshot
+
 
 def _paginator(object_list: Any, per_page: int, count: int | None) -> Paginator[Any]:
     paginator = Paginator(object_list, per_page)
@@ -33,6 +35,27 @@ def key_page(
 def kept_page(keys: list[Any], number: int, per_page: int, count: int) -> Page[Any]:
     """A page rebuilt from its keys and the list's count, as ``key_page`` found them."""
     return Page(keys, number, _paginator(keys, per_page, count))
+
+
+def kept_key_page(
+    snapshot: Snapshot,
+    name: str,
+    rows: QuerySet[Any],
+    number: str | None,
+    per_page: int,
+    *scope: Any,
+    count: int | None = None,
+) -> Page[Any]:
+    """``key_page``, its keys and the list's count kept until the next change in the portal
+    (``snapshot``), for a list that costs more to sort and count than to show: the same for
+    everyone who may see it, or told apart by ``scope`` (with the list's filters)."""
+
+    def found() -> tuple[list[Any], int, int]:
+        page = key_page(rows, number, per_page, count=count)
+        return list(page), page.paginator.count, page.number
+
+    keys, total, page_number = snapshot.get(name, found, *scope, number)
+    return kept_page(keys, page_number, per_page, total)
 
 
 def rows_for_keys(rows: QuerySet[Any], keys: Sequence[Any]) -> list[Any]:

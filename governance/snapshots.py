@@ -44,7 +44,9 @@ class Snapshot:
     def get(self, name: str, compute: Callable[[], T], *scope: Hashable) -> T:
         """``compute()``, or what it gave for the same ``name`` and ``scope`` (who is asking,
         for which period) since the last change."""
-        key = ":".join(["snapshot", name, *map(str, scope), self.version])
+        # The scope may carry a list's filters as typed: hashed, so a key stays short and safe.
+        scope_hash = hashlib.sha256("\x1f".join(map(str, scope)).encode()).hexdigest()[:32]
+        key = ":".join(["snapshot", name, scope_hash, self.version])
         found: Any = cache.get(key, _MISSING)
         if found is not _MISSING:
             return found

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +44,8 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.forms import AsOfForm, shown_at_its_question
 from governance.http import AuthenticatedRequest
-from governance.pagination import page_by_keys
+from governance.pagination import kept_key_page, page_by_keys, rows_for_keys
+from governance.snapshots import Snapshot
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50
@@ -70,12 +73,26 @@ def _query_without_page(request: AuthenticatedRequest) -> str:
     return query.urlencode()
 
 
+def _register_page(
+    rows: QuerySet[Any], number: str | None, as_of: datetime.date | None, query: str
+) -> Page[Any]:
+    """Today's register is read afresh. A past day's is sorted and counted from each account's
+    latest history record before that day, which costs several times more: its page keys and
+    count are kept until the next change in the portal (a past day's register is the same for
+    everyone who may see it, those who read the whole register)."""
+    if as_of is None:
+        return page_by_keys(rows, number, PAGE_SIZE)
+    page = kept_key_page(Snapshot(), "register-as-of", rows, number, PAGE_SIZE, query)
+    page.object_list = rows_for_keys(rows, list(page))
+    return page
+
+
 @require_GET
 def register_list(request: AuthenticatedRequest) -> HttpResponse:
     access_register(request.user)
     filterset, as_of_form, as_of = _register_filters(request)
-    page = page_by_keys(filterset.sorted_qs(), request.GET.get("page"), PAGE_SIZE)
     query = _query_without_page(request)
+    page = _register_page(filterset.sorted_qs(), request.GET.get("page"), as_of, query)
     return render(
         request,
         "accounts/register_list.html",

@@ -31,7 +31,7 @@ from governance.decorators import allowed_if
 from governance.forms import AsOfForm
 from governance.http import AuthenticatedRequest
 from governance.models import User
-from governance.pagination import kept_page, key_page, rows_for_keys
+from governance.pagination import kept_key_page, rows_for_keys
 from governance.periods import end_of_day
 from governance.snapshots import Snapshot
 
@@ -98,17 +98,6 @@ def _cards(totals: dict[str, int], as_of: datetime.date | None) -> list[dict[str
     ]
 
 
-def _page_keys(
-    filterset: ComplianceFilter, totals: dict[str, int], number: str | None
-) -> tuple[list[int], int, int]:
-    """The page's people's keys, how many people the list has and the page's number.
-    Unfiltered, the list is everyone the summary counted, so its count is the summary's total
-    rather than a third pass over who must sign."""
-    count = None if filterset.active_filters else totals["total"]
-    page = key_page(filterset.qs, number, PAGE_SIZE, count=count)
-    return list(page), page.paginator.count, page.number
-
-
 def _page_of(
     snapshot: Snapshot,
     request: AuthenticatedRequest,
@@ -118,19 +107,20 @@ def _page_of(
     window_days: int,
 ) -> tuple[Page[Any], list[User]]:
     """The page's people, their keys kept until the next change in the portal (the list is the
-    same for everyone who may see it), then those 25 read with their declarations."""
-    number = request.GET.get("page")
-    keys, count, found_number = snapshot.get(
+    same for everyone who may see it), then those 25 read with their declarations. Unfiltered,
+    the list is everyone the summary counted, so its count is the summary's total rather than
+    a third pass over who must sign."""
+    page = kept_key_page(
+        snapshot,
         "declarations-page",
-        lambda: _page_keys(filterset, totals, number),
+        filterset.qs,
+        request.GET.get("page"),
+        PAGE_SIZE,
         _query_without_page(request),
-        number,
+        count=None if filterset.active_filters else totals["total"],
     )
     people = with_status_as_of(User.objects.all(), as_of, window_days)
-    return (
-        kept_page(keys, found_number, PAGE_SIZE, count),
-        rows_for_keys(people.select_related("service_area"), keys),
-    )
+    return page, rows_for_keys(people.select_related("service_area"), list(page))
 
 
 @allowed_if(can_see_every_declaration)
