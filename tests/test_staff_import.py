@@ -9,8 +9,10 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from governance.models import Event, ServiceArea, StaffImport, User
+from governance.services.leavers import staff_record_leaver
 from governance.services.staff_import import (
     ImportRejected,
     LeaversNeedConfirmation,
@@ -759,3 +761,28 @@ def test_a_manager_whose_only_reports_have_left_is_not_a_line_manager() -> None:
         assert not roles.is_line_manager(manager)
         assert "Line manager" not in roles.role_labels(manager)
         assert roles.is_line_manager(head)
+
+
+@pytest.mark.django_db
+def test_the_organisation_page_counts_staff_in_post_and_shows_each_change_at_once(
+    administrator: User, client_for: Any
+) -> None:
+    import re
+
+    def staff_counts() -> dict[str, int]:
+        page = client_for(administrator).get("/organisation/").content.decode()
+        rows = re.findall(r'/">([^<]+)</a></td>.*?numeric">(\d+)</td>', page, re.S)
+        return {name: int(count) for name, count in rows}
+
+    run(GOOD)
+    assert staff_counts() == {"Housing": 1, "Leisure and Culture": 3}  # kept from here on
+
+    run(GOOD + "E5,new@council.example,Noor Ali,Lifeguard,leisure,,E2,,\n")
+    assert staff_counts() == {"Housing": 1, "Leisure and Culture": 4}
+
+    leaver = User.objects.get(employee_number="E4")
+    leaver.leaving_date = timezone.localdate() - datetime.timedelta(days=1)
+    leaver.save(update_fields=["leaving_date"])
+    assert staff_counts() == {"Housing": 1, "Leisure and Culture": 4}  # left, not yet recorded
+    staff_record_leaver(person=leaver, actor=None)
+    assert staff_counts() == {"Housing": 0, "Leisure and Culture": 4}
