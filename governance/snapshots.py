@@ -14,6 +14,7 @@ The cache is a help, never a need: when Redis cannot be reached, the cache finds
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -28,6 +29,8 @@ from governance.models import EventChainHead
 T = TypeVar("T")
 TIMEOUT = 15 * 60
 _MISSING = object()
+# What ``Snapshot.held`` keeps in this process: a figure's name, its token and its value.
+_in_process: dict[str, tuple[str, Any]] = {}
 
 
 class Snapshot:
@@ -44,15 +47,37 @@ class Snapshot:
     def get(self, name: str, compute: Callable[[], T], *scope: Hashable) -> T:
         """``compute()``, or what it gave for the same ``name`` and ``scope`` (who is asking,
         for which period) since the last change."""
-        # The scope may carry a list's filters as typed: hashed, so a key stays short and safe.
-        scope_hash = hashlib.sha256("\x1f".join(map(str, scope)).encode()).hexdigest()[:32]
-        key = ":".join(["snapshot", name, scope_hash, self.version])
+        key = self._key(name, scope)
         found: Any = cache.get(key, _MISSING)
         if found is not _MISSING:
             return found
         value = compute()
         cache.set(key, value, TIMEOUT)
         return value
+
+    def held(self, name: str, compute: Callable[[], T]) -> T:
+        """``get``, and held in this process as well until the next change, for a large figure
+        read on every request (an index of every published account): fetching it from the
+        cache and unpickling it would cost more than the request itself. Each value kept in
+        the cache gets a token; this process uses what it holds while the cache still has the
+        same token, so a cleared cache (or a new change) is never answered from memory."""
+        mark = f"{self._key(name, ())}:token"
+        token = cache.get(mark)
+        held = _in_process.get(name)
+        if token is not None and held is not None and held[0] == token:
+            return held[1]
+        value = self.get(name, compute)
+        if token is None:
+            cache.add(mark, secrets.token_hex(8), TIMEOUT)
+            token = cache.get(mark)
+        if token is not None:  # None: the cache cannot be reached, so nothing is held
+            _in_process[name] = (token, value)
+        return value
+
+    def _key(self, name: str, scope: tuple[Hashable, ...]) -> str:
+        # The scope may carry a list's filters as typed: hashed, so a key stays short and safe.
+        scope_hash = hashlib.sha256("\x1f".join(map(str, scope)).encode()).hexdigest()[:32]
+        return ":".join(["snapshot", name, scope_hash, self.version])
 
     def html(
         self, name: str, template: str, context: Callable[[], dict[str, Any]], *scope: Hashable

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Account, AccountStatus
@@ -102,19 +102,34 @@ class Answer:
         return self.accounts[0] if self.accounts else None
 
 
-def _candidates(address: Address) -> QuerySet[Account]:
-    """Published accounts that might be the one asked about: by handle, or by web address."""
+def _address_index() -> dict[str, list[tuple[str, int]]]:
+    """Every published account's addresses (``addresses_of_account``), by key, with their
+    platforms: a lookup reads the accounts whose address is the one asked about, not every
+    account whose address might hold it (a council's own web host is in hundreds)."""
+    index: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for pk, platform, handle, url in public_accounts().values_list(
+        "pk", "platform", "handle", "url"
+    ):
+        for known in addresses_of_account(platform, handle, url):
+            index[known.key].append((known.platform, pk))
+    return dict(index)
+
+
+def _matches(address: Address, snapshot: Snapshot) -> list[Account]:
+    """The published accounts ``address`` names (``same_account``): for a page of a site, the
+    accounts at any address that starts it."""
+    keys = [address.key]
     if address.platform == "web":
-        # A page of a site: its account's address holds the site's host.
-        key = address.key.split("/", 1)[0]
-    else:
-        key = address.key.split(":", 1)[-1].split("/")[-1]
-    handle_or_url = Q(handle__iexact=key) | Q(handle__iexact=f"@{key}") | Q(url__icontains=key)
-    return public_accounts().filter(handle_or_url)
-
-
-def _keys(account: Account) -> set[Address]:
-    return addresses_of_account(account.platform, account.handle, account.url)
+        parts = address.key.split("/")
+        keys = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    index = snapshot.held("official-addresses", _address_index)
+    found = {
+        pk
+        for key in keys
+        for platform, pk in index.get(key, [])
+        if same_account(address, Address(platform, key))
+    }
+    return list(public_accounts().filter(pk__in=found)) if found else []
 
 
 def _lookalike_index() -> dict[str, list[tuple[str, int]]]:
@@ -138,17 +153,14 @@ def lookup(text: str) -> Answer:
         return Answer(Verdict.SHORT_LINK, text)
     if address is None:
         return Answer(Verdict.NOT_AN_ACCOUNT, text)
-    matches = [
-        account
-        for account in _candidates(address)
-        if any(same_account(address, known) for known in _keys(account))
-    ]
+    snapshot = Snapshot()
+    matches = _matches(address, snapshot)
     official = [account for account in matches if account.status == AccountStatus.ACTIVE]
     if official:
         return Answer(Verdict.OFFICIAL, text, official)
     if matches:
         return Answer(Verdict.CLOSED, text, matches)
-    index = Snapshot().get("official-lookalikes", _lookalike_index)
+    index = snapshot.held("official-lookalikes", _lookalike_index)
     found = [
         pk
         for platform, pk in index.get(skeleton(address.key), [])

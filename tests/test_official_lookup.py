@@ -405,3 +405,32 @@ def test_what_is_not_one_of_ours_is_said_as_it_is(
     pasted: str, verdict: Verdict, official: dict[str, Account]
 ) -> None:
     assert lookup(pasted).verdict is verdict
+
+
+@pytest.mark.django_db
+def test_pages_on_the_council_s_own_site_find_the_account_whose_address_starts_them(
+    communications: User, leisure: ServiceArea, django_assert_max_num_queries: Any
+) -> None:
+    # Many accounts share the council's web host: a lookup reads the accounts whose address
+    # starts the one asked about, whole path segment by segment, however many there are.
+    blog = published(
+        communications, leisure, platform=Platform.BLOG, name="Leisure blog",
+        handle="leisureblog", url="https://www.demo.gov.uk/leisure-blog/",
+    )  # fmt: skip
+    leisure_pages = published(
+        communications, leisure, platform=Platform.BLOG, name="Leisure news",
+        handle="leisurenews", url="https://www.demo.gov.uk/leisure",
+    )  # fmt: skip
+    for number in range(30):
+        published(
+            communications, leisure, platform=Platform.BLOG, name=f"Service {number}",
+            handle=f"service{number}", url=f"https://www.demo.gov.uk/service-{number}",
+        )  # fmt: skip
+    lookup("https://www.demo.gov.uk/service-1")  # the kept index is worked out once
+
+    with django_assert_max_num_queries(2):
+        answer = lookup("https://demo.gov.uk/leisure-blog/2026/05/summer-fun")
+    assert (answer.verdict, answer.accounts) == (Verdict.OFFICIAL, [blog])
+    assert lookup("www.demo.gov.uk/leisure/pools").accounts == [leisure_pages]
+    assert lookup("https://www.demo.gov.uk/leisur").verdict is not Verdict.OFFICIAL
+    assert lookup("https://www.demo.gov.uk/").verdict is not Verdict.OFFICIAL

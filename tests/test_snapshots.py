@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 
 from accounts.services.register import account_record_unapproved
 from governance.models import ServiceArea, User
@@ -127,3 +128,42 @@ def test_portals_sharing_one_cache_keep_their_own_figures(monkeypatch: pytest.Mo
     assert Snapshot().get("shared-figure", lambda: "ours") == "ours"
     monkeypatch.setitem(connection.settings_dict, "NAME", "another_council")
     assert Snapshot().get("shared-figure", lambda: "theirs") == "theirs"
+
+
+@pytest.mark.django_db
+def test_a_figure_held_in_the_process_follows_the_cache_and_each_change(
+    communications: User, leisure: ServiceArea
+) -> None:
+    # ``held`` keeps a large figure in the process between requests. Until the next change it
+    # is not worked out or fetched again; a change, or a cleared cache (the token goes with
+    # it), brings a fresh one: never an answer from memory the cache no longer vouches for.
+    worked_out: list[int] = []
+
+    def figure() -> int:
+        worked_out.append(1)
+        return len(worked_out)
+
+    assert Snapshot().held("held-figure", figure) == 1
+    assert Snapshot().held("held-figure", figure) == 1
+    assert len(worked_out) == 1
+
+    cache.clear()
+    assert Snapshot().held("held-figure", figure) == 2
+
+    record_unapproved(communications, leisure, 1)  # a change in the portal: a new event
+    assert Snapshot().held("held-figure", figure) == 3
+    assert Snapshot().held("held-figure", figure) == 3
+
+
+@pytest.mark.django_db
+def test_with_the_cache_unreachable_a_held_figure_is_worked_out_each_time(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "governance.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    answers = iter(["first", "second"])
+
+    assert Snapshot().held("held-unreachable", lambda: next(answers)) == "first"
+    assert Snapshot().held("held-unreachable", lambda: next(answers)) == "second"
