@@ -103,31 +103,27 @@ def _recently_closed() -> tuple[list[dict[str, Any]], bool]:
 @login_not_required
 @require_GET
 def official_accounts(request: HttpRequest) -> HttpResponse:
-    # The same for everyone: the rows are kept until the next change in the portal.
+    # The same for everyone (official/base.html shows nothing of who is looking): each page is
+    # kept, rendered, until the next change in the portal.
     snapshot = Snapshot()
     accounts = selectors.official_accounts()
     count = snapshot.get("official-count", accounts.count)
     page = key_page(accounts, request.GET.get("page"), PAGE_SIZE, count=count)
-    closed, closed_more = snapshot.get("official-closed", _recently_closed)
-    return _public(
-        render(
-            request,
-            "official/accounts.html",
-            {
-                "page": page,
-                # Found by their keys first: the days each became official are read for
-                # these rows alone, not for every row a late page skips.
-                "rows": snapshot.get(
-                    "official-page",
-                    lambda: [_row(row) for row in rows_for_keys(accounts, list(page))],
-                    page.number,
-                ),
-                "closed": closed,
-                "closed_more": closed_more,
-                "form": CheckForm(),
-            },
-        )
-    )
+
+    def rendered() -> bytes:
+        closed, closed_more = snapshot.get("official-closed", _recently_closed)
+        context = {
+            "page": page,
+            # Found by their keys first: the days each became official are read for these
+            # rows alone, not for every row a late page skips.
+            "rows": [_row(row) for row in rows_for_keys(accounts, list(page))],
+            "closed": closed,
+            "closed_more": closed_more,
+            "form": CheckForm(),
+        }
+        return render(request, "official/accounts.html", context).content
+
+    return _public(HttpResponse(snapshot.get("official-page-html", rendered, page.number)))
 
 
 def _not_an_account(address: str) -> str:

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -217,6 +218,7 @@ def test_the_list_is_the_same_for_a_member_of_staff_as_for_anyone(
     register: dict[str, Any], communications: User, client_for: Any
 ) -> None:
     anonymous = Client().get("/official-accounts/")
+    cache.clear()  # the page is kept rendered: render it again for the member of staff
     staff = client_for(communications).get("/official-accounts/")
 
     assert staff.content == anonymous.content
@@ -279,6 +281,23 @@ def test_the_list_shows_each_official_account_and_the_closed_ones(
     assert 'href="/official-accounts/report/"' in page
     assert 'href="/official-accounts/accounts.csv"' in page
     assert 'href="/official-accounts/accounts.json"' in page
+
+
+@pytest.mark.django_db
+def test_the_kept_list_shows_an_account_published_or_closed_at_once(
+    register: dict[str, Any], communications: User, leisure: ServiceArea
+) -> None:
+    assert "Demo Parks" not in text_of(Client().get("/official-accounts/"))
+
+    parks = make_account(communications, leisure, name="Demo Parks", published=True)
+    official = text_of(Client().get("/official-accounts/")).split("Accounts we have closed")[0]
+    assert "Demo Parks" in official
+
+    account_change_status(actor=communications, account=parks, action="close", reason="Merged")
+    official, closed = text_of(Client().get("/official-accounts/")).split(
+        "Accounts we have closed", 1
+    )
+    assert "Demo Parks" not in official and "Demo Parks" in closed
 
 
 @pytest.mark.django_db
