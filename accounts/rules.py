@@ -260,7 +260,13 @@ def accounts_visible_to(user: Any, key: str = "pk") -> Q:
     if can_read_whole_register(user):
         return Q()
     moderated = moderators().moderated_account_ids(user).values("account_id")
-    return Q(responsible_officer=user) | Q(**{f"{key}__in": moderated})
+    if key != "pk":
+        # A history row names its own responsible officer, as it was then.
+        return Q(responsible_officer=user) | Q(**{f"{key}__in": moderated})
+    # One indexed key set per reason, as a UNION: the two OR-ed made PostgreSQL read every
+    # account (asked on every page, to show the register in the navigation).
+    own = Account.objects.filter(responsible_officer=user).values("pk")
+    return Q(pk__in=own.order_by().union(moderated.order_by()))
 
 
 def visible_account_ids(user: Any, ids: list[int]) -> list[int]:

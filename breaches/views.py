@@ -51,6 +51,7 @@ from governance.forms import shown_at_its_question
 from governance.history import EVENT_MARK
 from governance.http import AuthenticatedRequest
 from governance.models import User
+from governance.pagination import page_by_keys
 from moderation.models import AbuseCase, Incident
 from moderation.rules import can_view_abuse_case, can_view_incident
 
@@ -174,8 +175,8 @@ def breach_list(request: AuthenticatedRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in BreachState.values else ""
     query = _query(request)
-    records = records_listed(state or None, query)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keys first: the page's 25 records are joined to their people, not every record.
+    page = page_by_keys(records_listed(state or None, query), request.GET.get("page"), PAGE_SIZE)
     kept = {name: value for name, value in (("state", state), ("q", query)) if value}
     return render(
         request,
