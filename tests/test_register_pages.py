@@ -878,6 +878,30 @@ def test_a_past_days_register_is_kept_until_the_next_change(
 
 
 @pytest.mark.django_db
+def test_the_registers_kept_pages_are_each_persons_own(
+    communications: User, requester: User, leisure: ServiceArea, client_for: Any
+) -> None:
+    """The register's page keys and count are kept until the next change: one list for those
+    who read the whole register, and each moderator's or officer's own."""
+    mine = make_account(communications, leisure, name="Mine", moderators=(requester,))
+    for number in range(3):
+        make_account(communications, leisure, name=f"Other {number}")
+
+    assert len(names_on(client_for(communications).get("/register/"))) == 4
+    own = client_for(requester).get("/register/")
+    assert names_on(own) == [mine.name]
+    assert "<strong>1</strong> account<" in page_of(own)
+
+    assignment_end(
+        assignment=ModeratorAssignment.objects.get(account=mine, person=requester),
+        actor=communications,
+        reason="Moved team",
+        now=timezone.now(),
+    )
+    assert names_on(client_for(requester).get("/register/")) == []
+
+
+@pytest.mark.django_db
 def test_account_page_queries_do_not_grow_with_history(
     communications: User,
     requester: User,

@@ -49,15 +49,31 @@ def test_a_change_made_in_the_portal_shows_on_the_dashboard_at_once(
     assert unapproved_card(client.get("/register/dashboard/")) == 2
 
 
+class Counted:
+    """A figure that says how many times it has been worked out."""
+
+    def __init__(self) -> None:
+        self.times = 0
+
+    def __call__(self) -> int:
+        self.times += 1
+        return self.times
+
+
+def cache_unreachable(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "governance.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+
+
 @pytest.mark.django_db
 def test_figures_are_worked_out_again_when_the_day_turns(
     communications: User, leisure: ServiceArea
 ) -> None:
-    counted: list[int] = []
-
-    def compute() -> int:
-        counted.append(1)
-        return len(counted)
+    compute = Counted()
 
     with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False):
         assert Snapshot().get("figure", compute) == 1
@@ -73,12 +89,7 @@ def test_with_the_cache_unreachable_the_dashboard_and_statement_still_answer(
 ) -> None:
     client = client_for(communications)
     record_unapproved(communications, leisure, 1)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "governance.cache.ForgivingRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
-    }
+    cache_unreachable(settings)
 
     dashboard = client.get("/register/dashboard/")
     statement = client.get("/compliance/")
@@ -137,15 +148,11 @@ def test_a_figure_held_in_the_process_follows_the_cache_and_each_change(
     # ``held`` keeps a large figure in the process between requests. Until the next change it
     # is not worked out or fetched again; a change, or a cleared cache (the token goes with
     # it), brings a fresh one: never an answer from memory the cache no longer vouches for.
-    worked_out: list[int] = []
-
-    def figure() -> int:
-        worked_out.append(1)
-        return len(worked_out)
+    figure = Counted()
 
     assert Snapshot().held("held-figure", figure) == 1
     assert Snapshot().held("held-figure", figure) == 1
-    assert len(worked_out) == 1
+    assert figure.times == 1
 
     cache.clear()
     assert Snapshot().held("held-figure", figure) == 2
@@ -157,12 +164,7 @@ def test_a_figure_held_in_the_process_follows_the_cache_and_each_change(
 
 @pytest.mark.django_db
 def test_with_the_cache_unreachable_a_held_figure_is_worked_out_each_time(settings: Any) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "governance.cache.ForgivingRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
-    }
+    cache_unreachable(settings)
     answers = iter(["first", "second"])
 
     assert Snapshot().held("held-unreachable", lambda: next(answers)) == "first"

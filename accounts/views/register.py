@@ -44,7 +44,7 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.forms import AsOfForm, shown_at_its_question
 from governance.http import AuthenticatedRequest
-from governance.pagination import kept_key_page, page_by_keys, rows_for_keys
+from governance.pagination import kept_key_page, rows_for_keys
 from governance.snapshots import Snapshot
 
 PAGE_SIZE = 25
@@ -73,16 +73,15 @@ def _query_without_page(request: AuthenticatedRequest) -> str:
     return query.urlencode()
 
 
-def _register_page(
-    rows: QuerySet[Any], number: str | None, as_of: datetime.date | None, query: str
-) -> Page[Any]:
-    """Today's register is read afresh. A past day's is sorted and counted from each account's
-    latest history record before that day, which costs several times more: its page keys and
-    count are kept until the next change in the portal (a past day's register is the same for
-    everyone who may see it, those who read the whole register)."""
-    if as_of is None:
-        return page_by_keys(rows, number, PAGE_SIZE)
-    page = kept_key_page(Snapshot(), "register-as-of", rows, number, PAGE_SIZE, query)
+def _register_page(request: AuthenticatedRequest, rows: QuerySet[Any], query: str) -> Page[Any]:
+    """The page's accounts. Counting and sorting the register costs more as it grows (and a
+    past day's is sorted from each account's latest history record before that day): the
+    page's keys and the count are kept until the next change in the portal, the same for
+    everyone who reads the whole register, else each person's own."""
+    whole = can_read_whole_register(request.user)
+    scope = "whole register" if whole else request.user.pk
+    number = request.GET.get("page")
+    page = kept_key_page(Snapshot(), "register", rows, number, PAGE_SIZE, scope, query)
     page.object_list = rows_for_keys(rows, list(page))
     return page
 
@@ -92,7 +91,7 @@ def register_list(request: AuthenticatedRequest) -> HttpResponse:
     access_register(request.user)
     filterset, as_of_form, as_of = _register_filters(request)
     query = _query_without_page(request)
-    page = _register_page(filterset.sorted_qs(), request.GET.get("page"), as_of, query)
+    page = _register_page(request, filterset.sorted_qs(), query)
     return render(
         request,
         "accounts/register_list.html",
