@@ -49,7 +49,7 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.forms import shown_at_its_question
 from governance.history import EVENT_MARK
-from governance.http import AuthenticatedRequest
+from governance.http import AuthenticatedRequest, search_text
 from governance.models import User
 from governance.pagination import page_by_keys
 from moderation.models import AbuseCase, Incident
@@ -165,7 +165,7 @@ def concern_received(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _query(request: AuthenticatedRequest) -> str:
-    return request.GET.get("q", "").strip()[:LONGEST_QUERY]
+    return search_text(request.GET, "q", longest=LONGEST_QUERY)
 
 
 @hr_only

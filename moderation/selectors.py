@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Account, AccountStatus
 from accounts.rules import accounts_visible_to
 from governance.formatting import add_months
+from governance.http import search_text
 from governance.models import User
 from governance.periods import Period, period_from_query
 from governance.services.profile import profile_get
@@ -309,5 +310,5 @@ def incidents_listed(user: User, query: Mapping[str, Any]) -> tuple[str, QuerySe
 def abuse_cases_listed(query: Mapping[str, Any]) -> tuple[str, QuerySet[AbuseCase]]:
     tab = str(query.get("state", "open"))
     tab = tab if tab in CASE_TABS else "open"
-    author = str(query.get("author", "")).strip()[:200]
+    author = search_text(query, "author")
     return tab, abuse_cases(CASE_TABS[tab], author=author, period=period_from_query(query))

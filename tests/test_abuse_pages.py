@@ -529,6 +529,9 @@ def test_the_list_filters_by_state_finds_an_author_and_pages_by_25(
 
     found = page_of(comms.get("/abuse-cases/?state=all&author=TROLL"))
     assert f'href="/abuse-cases/{troll.pk}/"' in found
+    with_nul = comms.get("/abuse-cases/?state=all&author=TR%00OLL")  # a NUL is left out
+    assert with_nul.status_code == 200
+    assert f'href="/abuse-cases/{troll.pk}/"' in page_of(with_nul)
     assert "@author01" not in found
     assert "No open case about an author matching" in page_of(
         comms.get("/abuse-cases/?author=nobody")

@@ -352,11 +352,13 @@ def test_the_link_page_finds_accounts_by_register_page_or_profile_address(
         )
     )
     nothing = comms.get(f"/incidents/{incident.pk}/account/?search=no+such+thing")
+    with_nul = comms.get(f"/incidents/{incident.pk}/account/?search=housing%00news")
     refused = comms.post(f"/incidents/{incident.pk}/account/", {"account": "99999999999999999999"})
 
     assert "Housing News" in suggested and "Leisure Offers" not in suggested
     assert "Leisure Offers" in by_page and "Housing News" not in by_page
     assert "No account in the register matches" in text_of(nothing)
+    assert with_nul.status_code == 200 and "Housing News" in text_of(with_nul)
     assert refused.status_code == 200
     assert error_summary(refused) == ["Select an account from the list"]
 

@@ -22,7 +22,7 @@ from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.formatting import long_date
 from governance.forms import shown_at_its_question
-from governance.http import AuthenticatedRequest
+from governance.http import AuthenticatedRequest, search_text
 from governance.models import Event
 from governance.periods import period_from_query
 from governance.services.profile import profile_get
@@ -95,7 +95,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page": page,
             "tab": tab,
-            "author": request.GET.get("author", "").strip()[:200],
+            "author": search_text(request.GET, "author"),
             "period": period,
             # The tab, the search and the period stay on every page of the list.
             "query": urlencode({k: v for k, v in request.GET.items() if k in LIST_KEEPS}),

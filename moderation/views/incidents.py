@@ -29,7 +29,7 @@ from accounts.rules import accounts_visible_to
 from governance.decorators import allowed_if
 from governance.errors import DomainError
 from governance.forms import shown_at_its_question
-from governance.http import AuthenticatedRequest
+from governance.http import AuthenticatedRequest, search_text
 from governance.models import Event
 from governance.navigation import offers
 from governance.periods import period_from_query
@@ -295,7 +295,7 @@ def incident_account(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = access_incident(request.user, pk)
     if refused := _move_refused(request, LINK_ACCOUNT, incident):
         return refused
-    search = request.GET.get("search", incident.account_described)
+    search = search_text(request.GET, "search", incident.account_described)
     candidates, found = _matches(request.user, search)
     if request.method != "POST":
         form = AccountLinkForm(candidates=candidates)
