@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -102,17 +103,25 @@ class Answer:
         return self.accounts[0] if self.accounts else None
 
 
-def _address_index() -> dict[str, list[tuple[str, int]]]:
-    """Every published account's addresses (``addresses_of_account``), by key, with their
-    platforms: a lookup reads the accounts whose address is the one asked about, not every
-    account whose address might hold it (a council's own web host is in hundreds)."""
-    index: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for pk, platform, handle, url in public_accounts().values_list(
-        "pk", "platform", "handle", "url"
-    ):
+AddressIndex = dict[str, list[tuple[str, int]]]
+
+
+def _addresses_by(accounts: QuerySet[Account], key: Callable[[str], str]) -> AddressIndex:
+    """Every address of these accounts (``addresses_of_account``) under ``key`` of it, with
+    its platform and account: worked out once per change in the portal, not for every
+    account on every lookup."""
+    index: AddressIndex = defaultdict(list)
+    for pk, platform, handle, url in accounts.values_list("pk", "platform", "handle", "url"):
         for known in addresses_of_account(platform, handle, url):
-            index[known.key].append((known.platform, pk))
+            index[key(known.key)].append((known.platform, pk))
     return dict(index)
+
+
+def _address_index() -> AddressIndex:
+    """Every published account's addresses, by key: a lookup reads the accounts whose address
+    is the one asked about, not every account whose address might hold it (a council's own
+    web host is in hundreds)."""
+    return _addresses_by(public_accounts(), str)
 
 
 def _matches(address: Address, snapshot: Snapshot) -> list[Account]:
@@ -132,16 +141,9 @@ def _matches(address: Address, snapshot: Snapshot) -> list[Account]:
     return list(public_accounts().filter(pk__in=found)) if found else []
 
 
-def _lookalike_index() -> dict[str, list[tuple[str, int]]]:
-    """What each official account's addresses look like (``skeleton``), with their platforms:
-    worked out once per change in the portal, not for every account on every lookup."""
-    index: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for pk, platform, handle, url in official_accounts().values_list(
-        "pk", "platform", "handle", "url"
-    ):
-        for known in addresses_of_account(platform, handle, url):
-            index[skeleton(known.key)].append((known.platform, pk))
-    return dict(index)
+def _lookalike_index() -> AddressIndex:
+    """What each official account's addresses look like (``skeleton``)."""
+    return _addresses_by(official_accounts(), skeleton)
 
 
 def lookup(text: str) -> Answer:
